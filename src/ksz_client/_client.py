@@ -1,0 +1,494 @@
+"""KszClient and the one pipeline every call goes through.
+
+context check -> request built -> signed -> observers told (audit INTENT) ->
+sent (retry by operation kind) -> signature verified -> status mapped ->
+observers told (audit OUTCOME) -> typed result.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Final
+
+from ksz_client import _soap, _transport, _xml
+from ksz_client._config import AuthMode, Environment, KszConfig
+from ksz_client._exceptions import (
+    ConfigError,
+    HttpStatusError,
+    InDoubtError,
+    InvalidLegalContext,
+    KszBusinessError,
+    KszError,
+    MissingCallContext,
+    ResponseError,
+    TransportError,
+)
+from ksz_client._pki import Credentials, load_certificate, load_pkcs12
+from ksz_client.catalogue import Operation, OperationKind, Service
+from ksz_client.ssin import Ssin
+from ksz_client.ssin import validate as validate_ssin
+from ksz_client.hooks import CallObserver, Exchange, Outcome
+from ksz_client.types import CallContext, Receipt, Status
+
+if TYPE_CHECKING:
+    from ksz_client.services.person import PersonService
+    from ksz_client.wsse import Signer, Verifier
+
+__all__ = ["KszClient", "Reply"]
+
+# CommonV3 LegalContextType: at most 64 characters of this alphabet.
+_LEGAL_CONTEXT: Final = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_:+\- ]*[a-zA-Z0-9_:+\-]")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A verified answer: its payload element, the KSZ status and the receipt."""
+
+    payload: _xml.Element
+    status: Status
+    receipt: Receipt
+
+
+def check_legal_context(value: str) -> str:
+    """Refuse, before sending, a legal context the KSZ schema would refuse."""
+    if not 2 <= len(value) <= 64:
+        raise InvalidLegalContext("a legal context has 2 to 64 characters")
+    if not _LEGAL_CONTEXT.fullmatch(value):
+        raise InvalidLegalContext(
+            "a legal context uses letters, digits, space and _ : + - only, "
+            "and does not start or end with a space"
+        )
+    return value
+
+
+class _Core:
+    """What every facet of a client shares: config, keys, transport, observers."""
+
+    def __init__(
+        self,
+        config: KszConfig,
+        transport: _transport.Transport | None,
+        observers: Sequence[CallObserver],
+        retry: _transport.RetryPolicy,
+        clock: Callable[[], _dt.datetime],
+    ) -> None:
+        self.config = config
+        self.observers = tuple(observers)
+        self.retry = retry
+        self.clock = clock
+        self.signer: Signer | None = None
+        self.verifier: Verifier | None = None
+        if config.auth.mode is AuthMode.X509:
+            # Keys are parsed once per client, never per call.
+            from ksz_client.wsse import Signer, Verifier
+
+            creds = _load_credentials(config)
+            try:
+                self.signer = Signer(creds.key_pem, creds.cert_pem, ttl=config.timestamp_ttl)
+            except Exception:  # xmlsec reports unusable keys with its own error types
+                raise ConfigError(
+                    "the private key and certificate cannot be used for signing", key="auth"
+                ) from None
+        if config.trust.ksz_certificates:
+            from ksz_client.wsse import Verifier
+
+            self.verifier = Verifier(
+                [_read_trusted(p) for p in config.trust.ksz_certificates],
+                clock_skew=config.clock_skew,
+                allow_sha1=config.trust.allow_sha1,
+            )
+        self.transport = transport or _default_transport(config)
+
+    # --- the pipeline -----------------------------------------------------------
+
+    def call(
+        self,
+        service: Service,
+        operation: Operation,
+        build: Callable[[_xml.Element], None],
+        *,
+        context: CallContext,
+        subjects: tuple[str, ...],
+    ) -> Reply:
+        legal_context = context.legal_context or service.legal_context
+        if not context.user:
+            raise MissingCallContext(
+                "every call names its user (client.acting_for(user=...) or context=)"
+            )
+        if not legal_context:
+            raise MissingCallContext(
+                f"{service.name} needs a legal context (client.acting_for(legal_context=...))"
+            )
+        check_legal_context(legal_context)
+        context = CallContext(
+            user=context.user,
+            legal_context=legal_context,
+            dossier=context.dossier,
+            quality_code=context.quality_code,
+        )
+        ticket = str(uuid.uuid4())
+        sent_at = self.clock()
+        payload = _soap.new_request(
+            operation.request_element,
+            service.namespace,
+            ticket=ticket,
+            sent_at=sent_at,
+            organisation=self.config.organisation,
+            legal_context=legal_context,
+        )
+        build(payload)
+        envelope = _soap.envelope(payload)
+        if self.signer is not None:
+            self.signer.sign(envelope, now=sent_at)
+        content = _xml.to_bytes(envelope)
+        url = self.config.url_for(service.name, service.path, ssdn=service.wire == "ssdn")
+        request = _transport.HttpRequest(
+            url=url,
+            content=content,
+            headers={
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": f'"{operation.soap_action}"',
+                "Accept": "text/xml",
+            },
+            connect_timeout=self.config.timeouts.connect,
+            read_timeout=self.config.timeouts.read,
+        )
+        mutation = operation.kind is OperationKind.MUTATION
+        attempt = 0
+        while True:
+            attempt += 1
+            exchange = Exchange(
+                call_id=ticket,
+                attempt=attempt,
+                service=service.name,
+                version=service.version,
+                operation=operation.name,
+                kind=operation.kind.value,
+                url=url,
+                context=context,
+                subjects=subjects,
+                request=content,
+                started_at=self.clock(),
+            )
+            for observer in self.observers:
+                observer.before_send(exchange)
+            started = time.monotonic()
+            response: _transport.HttpResponse | None = None
+            try:
+                response = self.transport.handle(request)
+                reply = self._interpret(response, service, operation, ticket, sent_at)
+            except (TransportError, HttpStatusError) as exc:
+                retry = self.retry.should_retry(mutation=mutation, error=exc, attempt=attempt)
+                error: KszError = exc
+                if mutation and exc.sent and not retry:
+                    error = InDoubtError(
+                        f"{operation.name} may have reached the KSZ but no answer came back "
+                        f"({exc}); it is not re-sent: reconcile call {ticket} first",
+                        call_id=ticket,
+                    )
+                self._notify(exchange, response, started, error=error, will_retry=retry)
+                if retry:
+                    _transport.sleep(self.retry.delay(attempt))
+                    continue
+                if error is exc:
+                    raise
+                raise error from exc
+            except KszBusinessError as exc:
+                status = Status(value=exc.value, code=exc.code) if exc.code else None
+                self._notify(exchange, response, started, error=exc, status=status,
+                             ticket_cbss=exc.ticket_cbss)
+                raise
+            except KszError as exc:
+                self._notify(exchange, response, started, error=exc)
+                raise
+            self._notify(
+                exchange, response, started, status=reply.status,
+                ticket_cbss=reply.receipt.ticket_cbss,
+                receive=reply.receipt.timestamp_receive, reply=reply.receipt.timestamp_reply,
+            )
+            try:
+                _soap.raise_for_status(reply.status, reply.receipt)
+            except KszBusinessError:
+                raise
+            return reply
+
+    def _interpret(
+        self,
+        response: _transport.HttpResponse,
+        service: Service,
+        operation: Operation,
+        ticket: str,
+        sent_at: _dt.datetime,
+    ) -> Reply:
+        if response.status_code not in (200, 500):
+            raise HttpStatusError(
+                f"HTTP {response.status_code} from the KSZ endpoint",
+                status_code=response.status_code,
+            )
+        content_type = response.headers.get("Content-Type", response.headers.get("content-type", ""))
+        if response.status_code == 500 and "xml" not in content_type.lower():
+            raise HttpStatusError("HTTP 500 without a SOAP answer", status_code=500)
+        root = _xml.parse(response.content, max_bytes=self.config.max_response_bytes)
+        message = _soap.split(root)
+        if message.is_fault:
+            verified = False
+            if self.verifier is not None and self.verifier.has_signature(root):
+                verified_message = self.verifier.verify(root, now=self.clock())
+                verified = verified_message.body is message.body
+            raise _soap.fault_error(message.payload, ticket=ticket, verified=verified)
+        body = message.body
+        if self.verifier is not None:
+            # Only what the signature covered is read: the verified Body.
+            body = self.verifier.verify(root, now=self.clock()).body
+        payload = next((c for c in body if isinstance(c.tag, str)), None)
+        expected = f"{{{service.namespace}}}{operation.response_element}"
+        if payload is None or payload.tag != expected:
+            raise ResponseError(f"the answer is not a {operation.response_element}")
+        echoed = _xml.opt_text(payload, "informationCustomer/ticket")
+        if echoed is not None and echoed != ticket:
+            raise ResponseError("the answer echoes another request's ticket")
+        return Reply(
+            payload=payload,
+            status=_soap.read_status(payload),
+            receipt=_soap.read_receipt(payload, ticket=ticket, sent_at=sent_at),
+        )
+
+    def _notify(
+        self,
+        exchange: Exchange,
+        response: _transport.HttpResponse | None,
+        started: float,
+        *,
+        error: BaseException | None = None,
+        status: Status | None = None,
+        ticket_cbss: str | None = None,
+        receive: _dt.datetime | None = None,
+        reply: _dt.datetime | None = None,
+        will_retry: bool = False,
+    ) -> None:
+        outcome = Outcome(
+            response=response.content if response is not None else None,
+            http_status=response.status_code if response is not None else None,
+            status=status,
+            ticket_cbss=ticket_cbss,
+            timestamp_receive=receive,
+            timestamp_reply=reply,
+            duration=_dt.timedelta(seconds=time.monotonic() - started),
+            error=error,
+            will_retry=will_retry,
+        )
+        for observer in self.observers:
+            observer.after_receive(exchange, outcome)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def _load_credentials(config: KszConfig) -> Credentials:
+    auth = config.auth
+    if auth.pkcs12_file is not None:
+        data = _read_file(auth.pkcs12_file, "auth.pkcs12_file")
+        password = auth.pkcs12_password.reveal().encode() if auth.pkcs12_password else None
+        try:
+            return load_pkcs12(data, password)
+        except ValueError:
+            raise ConfigError(
+                "cannot open the PKCS#12 file (wrong password or not PKCS#12)",
+                key="auth.pkcs12_file",
+            ) from None
+    assert auth.key_file is not None and auth.cert_file is not None  # checked by Auth
+    key_pem = _read_file(auth.key_file, "auth.key_file")
+    cert_pem = _read_file(auth.cert_file, "auth.cert_file")
+    try:
+        load_certificate(cert_pem)
+    except ValueError:
+        raise ConfigError("is not a PEM or DER certificate", key="auth.cert_file") from None
+    if auth.key_password is not None:
+        from cryptography.hazmat.primitives import serialization
+
+        try:
+            key = serialization.load_pem_private_key(key_pem, auth.key_password.reveal().encode())
+        except (ValueError, TypeError):
+            raise ConfigError("cannot decrypt the private key (wrong password?)",
+                              key="auth.key_file") from None
+        key_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    elif b"ENCRYPTED" in key_pem:
+        raise ConfigError(
+            "the private key is encrypted: name the variable holding its password in "
+            "auth.key_password_env",
+            key="auth.key_file",
+        )
+    return Credentials(key_pem=key_pem, cert_pem=cert_pem)
+
+
+def _read_file(path: Path, key: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"file not found: {path}", key=key) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}", key=key) from None
+
+
+def _read_trusted(path: Path) -> bytes:
+    data = _read_file(path, "trust.ksz_certificates")
+    try:
+        load_certificate(data)
+    except ValueError:
+        raise ConfigError(f"{path.name} is not a certificate", key="trust.ksz_certificates") from None
+    return data
+
+
+def _default_transport(config: KszConfig) -> _transport.RequestsTransport:
+    client_cert: tuple[str, str] | None = None
+    if config.tls_client_cert is not None:
+        if config.tls_client_key is None:
+            raise ConfigError("is required with tls.client_cert", key="tls.client_key")
+        client_cert = (str(config.tls_client_cert), str(config.tls_client_key))
+    basic = None
+    if config.auth.mode is AuthMode.BASIC:
+        assert config.auth.username is not None and config.auth.password is not None
+        basic = (config.auth.username, config.auth.password.reveal())
+    return _transport.RequestsTransport(
+        pool_size=config.pool_size,
+        verify=str(config.trust.ca_bundle) if config.trust.ca_bundle else True,
+        client_cert=client_cert,
+        basic_auth=basic,
+        max_response_bytes=config.max_response_bytes,
+    )
+
+
+def _utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
+
+
+class KszClient:
+    """A client for the KSZ web services; services are lazy attributes.
+
+    >>> client = KszClient(KszConfig.load()).acting_for(
+    ...     user="social-worker-42", legal_context="PCSA:SOCIAL_INQUIRY", dossier="2026/123")
+    >>> client.person.get("85.07.30-033.28").person.name
+
+    Thread-safe: one client (and its connection pool) serves many threads.
+    `acting_for` returns a view bound to a call context that shares the pool.
+    """
+
+    def __init__(
+        self,
+        config: KszConfig | None = None,
+        *,
+        transport: _transport.Transport | None = None,
+        observers: Sequence[CallObserver] = (),
+        retry: _transport.RetryPolicy | None = None,
+        context: CallContext | None = None,
+        clock: Callable[[], _dt.datetime] | None = None,
+    ) -> None:
+        config = config if config is not None else KszConfig.load()
+        self._core = _Core(
+            config, transport, observers, retry or _transport.RetryPolicy(), clock or _utcnow
+        )
+        base = CallContext(
+            user=config.default_user,
+            legal_context=config.default_legal_context,
+            dossier=config.default_dossier,
+        )
+        self._context = base.merged(context)
+
+    @classmethod
+    def _bound(cls, core: _Core, context: CallContext) -> KszClient:
+        client = cls.__new__(cls)
+        client._core = core
+        client._context = context
+        return client
+
+    @property
+    def config(self) -> KszConfig:
+        return self._core.config
+
+    @property
+    def context(self) -> CallContext:
+        """The call context bound to this client (user, legal context, dossier, quality code)."""
+        return self._context
+
+    def acting_for(
+        self,
+        *,
+        user: str | None = None,
+        legal_context: str | None = None,
+        dossier: str | None = None,
+        quality_code: int | None = None,
+    ) -> KszClient:
+        """A client bound to who calls, why and for which file; shares this client's pool."""
+        if legal_context is not None:
+            check_legal_context(legal_context)
+        return KszClient._bound(
+            self._core,
+            self._context.merged(
+                CallContext(
+                    user=user, legal_context=legal_context, dossier=dossier,
+                    quality_code=quality_code,
+                )
+            ),
+        )
+
+    @cached_property
+    def person(self) -> PersonService:
+        """PersonService V4: legal data of a person, by SSIN or phonetic search."""
+        from ksz_client.services.person import PersonService
+
+        return PersonService(self)
+
+    def _validate_ssin(self, value: str) -> Ssin:
+        """Validate an SSIN argument before anything is sent.
+
+        Test numbers (month +60) exist only in the sandbox and the KSZ's test
+        and acceptance environments; production refuses them.
+        """
+        return validate_ssin(value, allow_test=self.config.environment is not Environment.PROD)
+
+    def _call(
+        self,
+        service: Service,
+        operation: str,
+        build: Callable[[_xml.Element], None],
+        *,
+        context: CallContext | None,
+        subjects: tuple[str, ...],
+    ) -> Reply:
+        return self._core.call(
+            service,
+            service.operation(operation),
+            build,
+            context=self._context.merged(context),
+            subjects=subjects,
+        )
+
+    def close(self) -> None:
+        """Close pooled connections (the client is unusable afterwards)."""
+        self._core.close()
+
+    def __enter__(self) -> KszClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"KszClient({self._core.config!r}, user={self._context.user!r})"

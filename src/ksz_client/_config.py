@@ -1,0 +1,569 @@
+"""KszConfig: environments, organisation identity, credentials, trust, timeouts.
+
+A configuration is built in code, or loaded from a TOML file and then
+overridden by ``KSZ_*`` environment variables (see README "Configuration").
+Secrets are never read from the file: the file names the environment
+variable that holds each one (``auth.key_password_env`` ...), and a
+`Secret` never shows its value in a repr, a log line or an error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+from ksz_client._exceptions import ConfigError
+
+__all__ = [
+    "ENVIRONMENTS",
+    "Application",
+    "Auth",
+    "AuthMode",
+    "Environment",
+    "KszConfig",
+    "Organisation",
+    "Secret",
+    "Timeouts",
+    "Trust",
+]
+
+
+class Environment(StrEnum):
+    """Where calls go: the SDK's local sandbox or one of the KSZ's environments."""
+
+    SANDBOX = "sandbox"
+    TEST = "test"
+    ACPT = "acpt"
+    PROD = "prod"
+
+
+class AuthMode(StrEnum):
+    """How requests are authenticated."""
+
+    X509 = "x509"  # WS-Security signature with the application's certificate (B2B)
+    BASIC = "basic"  # HTTP Basic, through the Smals proxy for OCMWs
+
+
+@dataclass(frozen=True)
+class _Endpoints:
+    b2b: str  # direct KSZ B2B (WS-Security X.509)
+    proxy: str  # Smals proxy host (HTTP Basic + IP whitelisting)
+
+
+# SPEC §5. The proxy serves WS-Consult services under /SOA4520/ and the SSDN
+# connector under /connectors/webservice/KSZBCSSWebServiceConnectorPort.
+ENVIRONMENTS: Final[Mapping[Environment, _Endpoints]] = {
+    Environment.TEST: _Endpoints(
+        b2b="https://b2b-test.ksz-bcss.fgov.be:4520",
+        proxy="https://bcssksz-services-test.smals.be",
+    ),
+    Environment.ACPT: _Endpoints(
+        b2b="https://b2b-acpt.ksz-bcss.fgov.be:4520",
+        proxy="https://bcssksz-services-acpt.smals.be",
+    ),
+    Environment.PROD: _Endpoints(
+        b2b="https://b2b.ksz-bcss.fgov.be:4520",
+        proxy="https://bcssksz-services-prod.smals.be",
+    ),
+}
+
+SSDN_CONNECTOR_PATH: Final = "connectors/webservice/KSZBCSSWebServiceConnectorPort"
+
+
+class Secret:
+    """A secret string that never shows itself (repr, str, logs, errors)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret value; call only where it is handed to a library."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Who calls: the OCMW (or software house) as the KSZ knows it.
+
+    WS-Consult identifies the customer by ``cbe_number`` (KBO, 10 digits) or by
+    ``sector`` + ``institution``; the legacy SSDN ``AuthorizedUser`` uses
+    ``user_id`` (SSIN of the user or a program id in SSIN form), ``email``,
+    ``cbe_number`` as OrgUnit, and matrix 17/1 for the OCMW sector.
+    """
+
+    cbe_number: str | None = None
+    sector: int | None = None
+    institution: int | None = None
+    user_id: str | None = None
+    email: str | None = None
+    matrix_id: int = 17
+    matrix_sub_id: int = 1
+
+    def __post_init__(self) -> None:
+        if self.cbe_number is not None and not re.fullmatch(r"\d{10}", self.cbe_number):
+            raise ConfigError("must be 10 digits (KBO/BCE number)", key="organisation.cbe_number")
+        if self.cbe_number is None and (self.sector is None or self.institution is None):
+            raise ConfigError(
+                "set organisation.cbe_number, or both organisation.sector and "
+                "organisation.institution",
+                key="organisation",
+            )
+        for name in ("sector", "institution"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 999:
+                raise ConfigError("must be between 0 and 999", key=f"organisation.{name}")
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Credentials. For ``x509``: a PEM key + certificate, or a PKCS#12 file."""
+
+    mode: AuthMode = AuthMode.X509
+    key_file: Path | None = None
+    cert_file: Path | None = None
+    key_password: Secret | None = None
+    pkcs12_file: Path | None = None
+    pkcs12_password: Secret | None = None
+    username: str | None = None
+    password: Secret | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode is AuthMode.X509:
+            has_pem = self.key_file is not None or self.cert_file is not None
+            if self.pkcs12_file is None and not has_pem:
+                raise ConfigError(
+                    "x509 mode needs auth.key_file + auth.cert_file, or auth.pkcs12_file",
+                    key="auth",
+                )
+            if self.pkcs12_file is None and (self.key_file is None or self.cert_file is None):
+                missing = "auth.cert_file" if self.cert_file is None else "auth.key_file"
+                raise ConfigError("is required with the other PEM file", key=missing)
+        elif self.mode is AuthMode.BASIC:
+            if not self.username:
+                raise ConfigError("basic mode needs a user name", key="auth.username")
+            if self.password is None:
+                raise ConfigError(
+                    "basic mode needs a password (name its variable in auth.password_env)",
+                    key="auth.password_env",
+                )
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Whose signatures and servers are trusted.
+
+    ``ksz_certificates`` are the pinned certificates whose response signatures
+    are accepted; nothing else is. ``ca_bundle`` verifies the TLS server
+    (default: the system/certifi store).
+    """
+
+    ksz_certificates: tuple[Path, ...] = ()
+    ca_bundle: Path | None = None
+    allow_sha1: bool = False
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Connect and read timeouts in seconds; always set."""
+
+    connect: float = 5.0
+    read: float = 30.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+                raise ConfigError("must be a positive number of seconds", key=f"timeouts.{f.name}")
+
+
+@dataclass(frozen=True)
+class Application:
+    """The calling application, recorded in the audit log."""
+
+    name: str = "ksz-client"
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class KszConfig:
+    """Everything the client needs to reach the KSZ. Frozen; build variants with `replace`."""
+
+    organisation: Organisation
+    auth: Auth
+    environment: Environment = Environment.SANDBOX
+    endpoint: str | None = None
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    trust: Trust = field(default_factory=Trust)
+    tls_client_cert: Path | None = None
+    tls_client_key: Path | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    clock_skew: _dt.timedelta = _dt.timedelta(seconds=60)
+    timestamp_ttl: _dt.timedelta = _dt.timedelta(minutes=5)
+    application: Application = field(default_factory=Application)
+    default_user: str | None = None
+    default_legal_context: str | None = None
+    default_dossier: str | None = None
+    max_response_bytes: int = 20 * 1024 * 1024
+    pool_size: int = 16
+
+    def __post_init__(self) -> None:
+        if self.environment is Environment.SANDBOX and not self.endpoint:
+            raise ConfigError("the sandbox environment needs an endpoint URL", key="endpoint")
+        for name, url in (("endpoint", self.endpoint), *self.endpoints.items()):
+            if url is not None and not re.match(r"https?://[^\s/]+", url):
+                raise ConfigError("must be an http(s) URL", key=name if name == "endpoint"
+                                  else f"endpoints.{name}")
+        if self.environment is not Environment.SANDBOX:
+            for name, url in (("endpoint", self.endpoint), *self.endpoints.items()):
+                if url is not None and url.startswith("http://"):
+                    raise ConfigError(
+                        "plain http is only allowed for the sandbox",
+                        key=name if name == "endpoint" else f"endpoints.{name}",
+                    )
+        if self.auth.mode is AuthMode.X509 and not self.trust.ksz_certificates:
+            raise ConfigError(
+                "x509 mode verifies response signatures: pin at least one KSZ certificate",
+                key="trust.ksz_certificates",
+            )
+        if self.clock_skew < _dt.timedelta(0):
+            raise ConfigError("must not be negative", key="security.clock_skew")
+        if self.timestamp_ttl <= _dt.timedelta(0):
+            raise ConfigError("must be positive", key="security.timestamp_ttl")
+        if self.max_response_bytes <= 0:
+            raise ConfigError("must be positive", key="limits.max_response_bytes")
+        if self.pool_size <= 0:
+            raise ConfigError("must be positive", key="limits.pool_size")
+
+    def __repr__(self) -> str:
+        who = self.organisation.cbe_number or f"{self.organisation.sector}/{self.organisation.institution}"
+        return (
+            f"KszConfig(environment={self.environment.value!r}, organisation={who!r}, "
+            f"auth={self.auth.mode.value!r}, endpoint={self.endpoint!r})"
+        )
+
+    def url_for(self, service_name: str, path: str, *, ssdn: bool = False) -> str:
+        """The URL of a service: per-service override, else base URL + the service path."""
+        override = self.endpoints.get(service_name)
+        if override:
+            return override
+        if ssdn:
+            path = SSDN_CONNECTOR_PATH
+        if self.endpoint:
+            return f"{self.endpoint.rstrip('/')}/{path}"
+        hosts = ENVIRONMENTS[self.environment]
+        if self.auth.mode is AuthMode.BASIC:
+            return f"{hosts.proxy}/{path}" if ssdn else f"{hosts.proxy}/SOA4520/{path}"
+        return f"{hosts.b2b}/{path}"
+
+    def with_overrides(self, **changes: Any) -> KszConfig:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    # --- loading --------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
+    ) -> KszConfig:
+        """Load from TOML, then apply ``KSZ_*`` environment overrides.
+
+        The file is ``path``, else ``$KSZ_CONFIG``, else ``./ksz.toml`` when it
+        exists; with none of them the configuration comes from the environment
+        alone.
+        """
+        env = os.environ if env is None else env
+        chosen = path or env.get("KSZ_CONFIG")
+        data: dict[str, Any] = {}
+        base_dir = Path.cwd()
+        if chosen:
+            file = Path(chosen)
+            if not file.is_file():
+                raise ConfigError(f"no configuration file at {file}", key="config")
+            data, base_dir = _read_toml(file), file.resolve().parent
+        elif Path("ksz.toml").is_file():
+            data, base_dir = _read_toml(Path("ksz.toml")), Path.cwd()
+        return _Reader(_apply_env(data, env), base_dir, env).build()
+
+    @classmethod
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        base_dir: Path | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> KszConfig:
+        """Build from a parsed TOML-shaped mapping; relative paths are taken from ``base_dir``."""
+        env = os.environ if env is None else env
+        return _Reader(_flatten(data), base_dir or Path.cwd(), env).build()
+
+
+# --- TOML + environment ------------------------------------------------------------
+
+# Every key the file may hold, with its type. Nested keys are dotted; the
+# environment variable of a key is KSZ_ + its dotted name upper-cased with
+# dots turned into underscores (organisation.cbe_number -> KSZ_ORGANISATION_CBE_NUMBER).
+_KEYS: Final[Mapping[str, str]] = {
+    "environment": "str",
+    "endpoint": "str",
+    "application.name": "str",
+    "application.version": "str",
+    "organisation.cbe_number": "str",
+    "organisation.sector": "int",
+    "organisation.institution": "int",
+    "organisation.user_id": "str",
+    "organisation.email": "str",
+    "organisation.matrix_id": "int",
+    "organisation.matrix_sub_id": "int",
+    "auth.mode": "str",
+    "auth.key_file": "path",
+    "auth.cert_file": "path",
+    "auth.key_password_env": "str",
+    "auth.pkcs12_file": "path",
+    "auth.pkcs12_password_env": "str",
+    "auth.username": "str",
+    "auth.password_env": "str",
+    "trust.ksz_certificates": "paths",
+    "trust.ca_bundle": "path",
+    "trust.allow_sha1": "bool",
+    "tls.client_cert": "path",
+    "tls.client_key": "path",
+    "timeouts.connect": "float",
+    "timeouts.read": "float",
+    "security.clock_skew": "float",
+    "security.timestamp_ttl": "float",
+    "limits.max_response_bytes": "int",
+    "limits.pool_size": "int",
+    "context.user": "str",
+    "context.legal_context": "str",
+    "context.dossier": "str",
+}
+_SECRET_KEYS: Final = frozenset(
+    {"auth.key_password", "auth.pkcs12_password", "auth.password", "password", "key_password"}
+)
+_TABLES: Final = frozenset(k.split(".")[0] for k in _KEYS if "." in k) | {"endpoints"}
+
+
+def env_name(key: str) -> str:
+    """The environment variable that overrides a dotted configuration key."""
+    return "KSZ_" + key.replace(".", "_").upper()
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file.name} is not valid TOML ({exc})", key="config") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {file.name}: {exc.strerror}", key="config") from None
+
+
+def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECRET_KEYS or (isinstance(value, Mapping) and any(
+            f"{key}.{k}" in _SECRET_KEYS for k in value
+        )):
+            bad = key if key in _SECRET_KEYS else next(
+                f"{key}.{k}" for k in value if f"{key}.{k}" in _SECRET_KEYS
+            )
+            raise ConfigError(
+                f"secrets are not read from the file; put the variable's name in {bad}_env",
+                key=bad,
+            )
+        if key == "endpoints":
+            if not isinstance(value, Mapping):
+                raise ConfigError("must be a table of service = URL", key="endpoints")
+            for service, url in value.items():
+                flat[f"endpoints.{service}"] = url
+        elif isinstance(value, Mapping):
+            if key not in _TABLES:
+                raise ConfigError("unknown table", key=key)
+            for sub, subvalue in value.items():
+                flat[f"{key}.{sub}"] = subvalue
+        else:
+            flat[key] = value
+    for key in flat:
+        if key not in _KEYS and not key.startswith("endpoints."):
+            raise ConfigError("unknown key", key=key)
+    return flat
+
+
+def _apply_env(data: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    flat = _flatten(data)
+    for key in _KEYS:
+        raw = env.get(env_name(key))
+        if raw is not None and raw != "":
+            flat[key] = raw
+    prefix = "KSZ_ENDPOINTS_"
+    for name, raw in env.items():
+        if name.startswith(prefix) and raw:
+            service = name[len(prefix):]
+            # Per-service endpoint variables use the service name as written in
+            # the catalogue, case-insensitively (KSZ_ENDPOINTS_PERSONSERVICE).
+            existing = next((k for k in flat if k.lower() == f"endpoints.{service}".lower()), None)
+            flat[existing or f"endpoints.{service}"] = raw
+    return flat
+
+
+class _Reader:
+    def __init__(self, flat: Mapping[str, Any], base_dir: Path, env: Mapping[str, str]) -> None:
+        self.flat = flat
+        self.base_dir = base_dir
+        self.env = env
+
+    def get(self, key: str) -> Any:
+        value = self.flat.get(key)
+        if value is None:
+            return None
+        kind = _KEYS[key]
+        try:
+            return self._convert(kind, value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"expected {_KIND_TEXT[kind]}", key=key) from None
+
+    def _convert(self, kind: str, value: Any) -> Any:
+        if kind == "str":
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if kind == "int":
+            if isinstance(value, bool):
+                raise TypeError
+            return int(value)
+        if kind == "float":
+            if isinstance(value, bool):
+                raise TypeError
+            return float(value)
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if isinstance(value, str) and value.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError
+        if kind == "path":
+            if not isinstance(value, str):
+                raise TypeError
+            return self._path(value)
+        if kind == "paths":
+            items = value.split(os.pathsep) if isinstance(value, str) else value
+            if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+                raise TypeError
+            return tuple(self._path(i) for i in items if i)
+        raise AssertionError(kind)
+
+    def _path(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    def secret(self, key: str, default_var: str) -> Secret | None:
+        var = self.get(key) or default_var
+        value = self.env.get(var)
+        return Secret(value) if value else None
+
+    def build(self) -> KszConfig:
+        environment = self.get("environment") or "sandbox"
+        try:
+            env_value = Environment(environment)
+        except ValueError:
+            choices = ", ".join(e.value for e in Environment)
+            raise ConfigError(f"must be one of {choices}", key="environment") from None
+        mode_text = self.get("auth.mode") or "x509"
+        try:
+            mode = AuthMode(mode_text)
+        except ValueError:
+            raise ConfigError("must be x509 or basic", key="auth.mode") from None
+        organisation = Organisation(
+            cbe_number=self.get("organisation.cbe_number"),
+            sector=self.get("organisation.sector"),
+            institution=self.get("organisation.institution"),
+            user_id=self.get("organisation.user_id"),
+            email=self.get("organisation.email"),
+            matrix_id=self.get("organisation.matrix_id") or 17,
+            matrix_sub_id=self.get("organisation.matrix_sub_id") or 1,
+        )
+        auth = Auth(
+            mode=mode,
+            key_file=self.get("auth.key_file"),
+            cert_file=self.get("auth.cert_file"),
+            key_password=self.secret("auth.key_password_env", "KSZ_KEY_PASSWORD"),
+            pkcs12_file=self.get("auth.pkcs12_file"),
+            pkcs12_password=self.secret("auth.pkcs12_password_env", "KSZ_PKCS12_PASSWORD"),
+            username=self.get("auth.username"),
+            password=self.secret("auth.password_env", "KSZ_PASSWORD"),
+        )
+        endpoints = {}
+        for key, value in self.flat.items():
+            if key.startswith("endpoints."):
+                if not isinstance(value, str):
+                    raise ConfigError("expected a URL string", key=key)
+                endpoints[key.split(".", 1)[1]] = value
+        timeouts = Timeouts(
+            connect=self.get("timeouts.connect") or Timeouts.connect,
+            read=self.get("timeouts.read") or Timeouts.read,
+        )
+        skew = self.get("security.clock_skew")
+        ttl = self.get("security.timestamp_ttl")
+        return KszConfig(
+            organisation=organisation,
+            auth=auth,
+            environment=env_value,
+            endpoint=self.get("endpoint"),
+            endpoints=endpoints,
+            trust=Trust(
+                ksz_certificates=self.get("trust.ksz_certificates") or (),
+                ca_bundle=self.get("trust.ca_bundle"),
+                allow_sha1=bool(self.get("trust.allow_sha1")),
+            ),
+            tls_client_cert=self.get("tls.client_cert"),
+            tls_client_key=self.get("tls.client_key"),
+            timeouts=timeouts,
+            clock_skew=_dt.timedelta(seconds=60 if skew is None else skew),
+            timestamp_ttl=_dt.timedelta(seconds=300 if ttl is None else ttl),
+            application=Application(
+                name=self.get("application.name") or "ksz-client",
+                version=self.get("application.version") or "",
+            ),
+            default_user=self.get("context.user"),
+            default_legal_context=self.get("context.legal_context"),
+            default_dossier=self.get("context.dossier"),
+            max_response_bytes=self.get("limits.max_response_bytes") or 20 * 1024 * 1024,
+            pool_size=self.get("limits.pool_size") or 16,
+        )
+
+
+_KIND_TEXT: Final = {
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "path": "a file path",
+    "paths": "a list of file paths",
+}
+
+
+def config_keys() -> Mapping[str, str]:
+    """Every configuration key with its environment variable (for docs and `ksz config`)."""
+    return {key: env_name(key) for key in _KEYS}

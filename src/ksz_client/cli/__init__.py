@@ -1,0 +1,85 @@
+"""The ``ksz`` command: one-off consultations, the service catalogue, the sandbox.
+
+Exit codes: 0 ok; 1 business result (no data, refused by the KSZ);
+2 usage or configuration error; 3 transport, response or signature failure.
+
+Imports are lazy: ``ksz ssin check`` loads neither lxml nor requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Final
+
+__all__ = [
+    "EXIT_BUSINESS",
+    "EXIT_OK",
+    "EXIT_TRANSPORT",
+    "EXIT_USAGE",
+    "console_main",
+    "main",
+]
+
+EXIT_OK: Final = 0
+EXIT_BUSINESS: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_TRANSPORT: Final = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"ksz: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ksz_client.cli import _person, _sandbox, _services, _ssin
+
+    parser = _Parser(
+        prog="ksz",
+        description="Call the KSZ/BCSS web services from the command line.",
+        epilog="Exit codes: 0 ok, 1 no data or refused, 2 usage/config error, "
+        "3 transport or signature failure.",
+    )
+    parser.add_argument("--config", metavar="PATH",
+                        help="configuration file (default $KSZ_CONFIG, else ./ksz.toml)")
+    parser.add_argument("--user", help="who calls: the social worker's or program's id")
+    parser.add_argument("--legal-context", help="legal context of the call, e.g. "
+                        "PCSA:SOCIAL_INQUIRY")
+    parser.add_argument("--dossier", help="file (dossier) reference the call is for")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    _ssin.register(sub)
+    _services.register(sub)
+    _person.register(sub)
+    _sandbox.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ksz`` command; returns its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # mapped to an exit code and a one-line message
+        from ksz_client.cli._output import error_exit
+
+        return error_exit(exc)
+    return code
+
+
+def console_main() -> None:
+    """Entry point of the ``ksz`` console script."""
+    sys.exit(main())

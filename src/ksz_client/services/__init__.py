@@ -1,0 +1,1 @@
+"""One package per KSZ service: its methods, its typed models and their wire mapping."""

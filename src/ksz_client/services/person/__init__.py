@@ -1,0 +1,29 @@
+"""PersonService V4: legal data of a person by SSIN or phonetic search."""
+
+from ksz_client.services.person.models import (
+    Birth,
+    CivilState,
+    Decease,
+    GivenNameMatching,
+    Nationality,
+    Person,
+    PersonResult,
+    PersonSearchResult,
+    Register,
+    SearchCriteria,
+)
+from ksz_client.services.person.service import PersonService
+
+__all__ = [
+    "Birth",
+    "CivilState",
+    "Decease",
+    "GivenNameMatching",
+    "Nationality",
+    "Person",
+    "PersonResult",
+    "PersonSearchResult",
+    "PersonService",
+    "Register",
+    "SearchCriteria",
+]

@@ -1,0 +1,238 @@
+"""Value types shared by every service: defined once, used everywhere.
+
+Dates are `datetime.date`; a date the registers know only in part (``1985-07-00``)
+is a `PartialDate`. Every result carries the KSZ `Status` and a `Receipt` with
+both tickets, so that any answer can be traced with the KSZ.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ksz_client._exceptions import ValidationError
+
+__all__ = [
+    "Address",
+    "AddressKind",
+    "CallContext",
+    "Information",
+    "PartialDate",
+    "Period",
+    "PersonName",
+    "Place",
+    "Receipt",
+    "Status",
+    "StatusValue",
+]
+
+_PARTIAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date whose month or day may be unknown (KSZ ``IncompleteDateType``).
+
+    ``PartialDate(1985)``, ``PartialDate(1985, 7)``, ``PartialDate(1985, 7, 30)``;
+    the wire form writes unknown parts as ``00`` (``1985-07-00``).
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1000 <= self.year <= 2999:
+            raise ValidationError("year of a date must have four digits")
+        if self.month is None and self.day is not None:
+            raise ValidationError("a date with a day must have a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValidationError("month of a date must be 1 to 12")
+        if self.month is not None and self.day is not None:
+            try:
+                _dt.date(self.year, self.month, self.day)
+            except ValueError:
+                raise ValidationError("that day does not exist in that month") from None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ``YYYY-MM-DD`` with ``00`` for unknown parts (also ``YYYY`` or ``YYYY-MM``)."""
+        text = text.strip()
+        if re.fullmatch(r"\d{4}", text):
+            text += "-00-00"
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            text += "-00"
+        m = _PARTIAL.fullmatch(text)
+        if not m:
+            raise ValidationError("expected a date as YYYY-MM-DD, with 00 for unknown parts")
+        year, month, day = (int(g) for g in m.groups())
+        return cls(year, month or None, day or None)
+
+    @classmethod
+    def of(cls, value: PartialDate | _dt.date | str) -> PartialDate:
+        """Accept a PartialDate, a full date, or its text form."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, _dt.date):
+            return cls(value.year, value.month, value.day)
+        return cls.parse(value)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.day is not None
+
+    def to_date(self) -> _dt.date | None:
+        """The full date, or None when a part is unknown."""
+        if self.month is None or self.day is None:
+            return None
+        return _dt.date(self.year, self.month, self.day)
+
+    def isoformat(self) -> str:
+        """The wire form, ``YYYY-MM-DD`` with ``00`` for unknown parts."""
+        return f"{self.year:04d}-{self.month or 0:02d}-{self.day or 0:02d}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of dates; ``end`` None means open-ended. Validated: end not before start."""
+
+    start: _dt.date
+    end: _dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValidationError("a period cannot end before it starts")
+
+    def contains(self, day: _dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class StatusValue(StrEnum):
+    """The global status of a KSZ answer."""
+
+    DATA_FOUND = "DATA_FOUND"
+    NO_DATA_FOUND = "NO_DATA_FOUND"
+    NO_RESULT = "NO_RESULT"
+    INCOMPLETE_DATA = "INCOMPLETE_DATA"
+
+
+@dataclass(frozen=True)
+class Information:
+    """A ``fieldName``/``fieldValue`` pair the KSZ attaches to a status or fault."""
+
+    name: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """The KSZ status of an answer: ``value``, ``code`` (e.g. MSG00000), description."""
+
+    value: str
+    code: str
+    description: str | None = None
+    information: tuple[Information, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return self.value == StatusValue.DATA_FOUND
+
+    def info(self, name: str) -> str | None:
+        """The value of one ``information`` field, if present."""
+        return next((i.value for i in self.information if i.name == name), None)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """How to trace a call: the ticket we sent and the KSZ's ``ticketCBSS``."""
+
+    ticket: str
+    ticket_cbss: str | None
+    timestamp_sent: _dt.datetime
+    timestamp_receive: _dt.datetime | None = None
+    timestamp_reply: _dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """Who calls, why and for which file: required on every call (KSZ logging principle).
+
+    ``user`` is the social worker's (or program's) id in the OCMW application;
+    ``legal_context`` the KSZ legal context (at most 64 characters);
+    ``dossier`` the file reference; ``quality_code`` the sector 17 quality code.
+    """
+
+    user: str | None = None
+    legal_context: str | None = None
+    dossier: str | None = None
+    quality_code: int | None = None
+
+    def merged(self, other: CallContext | None) -> CallContext:
+        """This context with the fields ``other`` sets taking precedence."""
+        if other is None:
+            return self
+        return CallContext(
+            user=other.user or self.user,
+            legal_context=other.legal_context or self.legal_context,
+            dossier=other.dossier or self.dossier,
+            quality_code=other.quality_code if other.quality_code is not None
+            else self.quality_code,
+        )
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name: last name and given names in order."""
+
+    last_name: str
+    given_names: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return " ".join((*self.given_names, self.last_name)).strip()
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place: NIS/INS municipality code or foreign place name, and NR country code."""
+
+    country_code: str | None = None
+    municipality_code: str | None = None
+    name: str | None = None
+
+
+class AddressKind(StrEnum):
+    """The kinds of address the national register knows."""
+
+    RESIDENTIAL = "RESIDENTIAL"
+    REFERENCE = "REFERENCE"
+    DIPLOMATIC_POST = "DIPLOMATIC_POST"
+    POSTAL = "POSTAL"
+    TEMPORARY = "TEMPORARY"
+    CONTACT = "CONTACT"
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address as the registers give it."""
+
+    kind: AddressKind = AddressKind.RESIDENTIAL
+    street: str | None = None
+    house_number: str | None = None
+    box: str | None = None
+    postal_code: str | None = None
+    municipality: str | None = None
+    municipality_code: str | None = None
+    country_code: str | None = None
+    since: _dt.date | None = None
+
+    def __str__(self) -> str:
+        line1 = " ".join(p for p in (self.street, self.house_number) if p)
+        if self.box:
+            line1 += f" bus {self.box}"
+        line2 = " ".join(p for p in (self.postal_code, self.municipality) if p)
+        return ", ".join(p for p in (line1, line2) if p)
