@@ -33,9 +33,9 @@ from ksz_client._exceptions import (
 )
 from ksz_client._pki import Credentials, load_certificate, load_pkcs12
 from ksz_client.catalogue import Operation, OperationKind, Service
+from ksz_client.hooks import CallObserver, Exchange, Outcome
 from ksz_client.ssin import Ssin
 from ksz_client.ssin import validate as validate_ssin
-from ksz_client.hooks import CallObserver, Exchange, Outcome
 from ksz_client.types import CallContext, Receipt, Status
 
 if TYPE_CHECKING:
@@ -233,7 +233,8 @@ class _Core:
                 f"HTTP {response.status_code} from the KSZ endpoint",
                 status_code=response.status_code,
             )
-        content_type = response.headers.get("Content-Type", response.headers.get("content-type", ""))
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        content_type = headers.get("content-type", "")
         if response.status_code == 500 and "xml" not in content_type.lower():
             raise HttpStatusError("HTTP 500 without a SOAP answer", status_code=500)
         root = _xml.parse(response.content, max_bytes=self.config.max_response_bytes)
@@ -347,7 +348,9 @@ def _read_trusted(path: Path) -> bytes:
     try:
         load_certificate(data)
     except ValueError:
-        raise ConfigError(f"{path.name} is not a certificate", key="trust.ksz_certificates") from None
+        raise ConfigError(
+            f"{path.name} is not a certificate", key="trust.ksz_certificates"
+        ) from None
     return data
 
 

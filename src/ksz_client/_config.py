@@ -255,7 +255,8 @@ class KszConfig:
             raise ConfigError("must be positive", key="limits.pool_size")
 
     def __repr__(self) -> str:
-        who = self.organisation.cbe_number or f"{self.organisation.sector}/{self.organisation.institution}"
+        org = self.organisation
+        who = org.cbe_number or f"{org.sector}/{org.institution}"
         return (
             f"KszConfig(environment={self.environment.value!r}, organisation={who!r}, "
             f"auth={self.auth.mode.value!r}, endpoint={self.endpoint!r})"

@@ -287,7 +287,7 @@ class NotAuthorized(NoResult):
     """MSG00013: operation not allowed for this legal context and credentials."""
 
 
-class KszFault(KszBusinessError):
+class KszFault(KszBusinessError):  # noqa: N818 - "fault" is the SOAP term
     """A SOAP fault (`CBSSFaultType` or a plain SOAP 1.1 fault).
 
     `verified` is False when the fault came without a valid signature: its

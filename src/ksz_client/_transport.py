@@ -138,7 +138,9 @@ class RequestsTransport:
                     raise ResponseError(f"response is larger than the {self._max}-byte limit")
                 chunks.append(chunk)
         except requests.exceptions.ConnectionError as exc:
-            raise TransportError(f"connection lost while reading the answer: {_short(exc)}") from None
+            raise TransportError(
+                f"connection lost while reading the answer: {_short(exc)}"
+            ) from None
         except requests.exceptions.ChunkedEncodingError:
             raise TransportError("connection lost while reading the answer") from None
         except requests.exceptions.Timeout:

@@ -72,7 +72,9 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "respo
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else ""
-        raise ResponseError(f"{what} is not well-formed XML{where}: truncated or malformed") from None
+        raise ResponseError(
+            f"{what} is not well-formed XML{where}: truncated or malformed"
+        ) from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise ResponseError(f"{what} carries a DTD, which SOAP forbids")
     return root

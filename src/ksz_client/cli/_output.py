@@ -14,10 +14,7 @@ from ksz_client._exceptions import (
     ConfigError,
     KszBusinessError,
     KszError,
-    ResponseError,
-    SignatureError,
     SsinReplaced,
-    TransportError,
     ValidationError,
 )
 from ksz_client.cli import EXIT_BUSINESS, EXIT_TRANSPORT, EXIT_USAGE
@@ -69,9 +66,7 @@ def error_exit(exc: BaseException) -> int:
         code = EXIT_USAGE
     elif isinstance(exc, KszBusinessError):
         code = EXIT_BUSINESS
-    elif isinstance(exc, TransportError | ResponseError | SignatureError):
-        code = EXIT_TRANSPORT
-    elif isinstance(exc, KszError):
+    elif isinstance(exc, KszError):  # transport, response and signature failures
         code = EXIT_TRANSPORT
     else:
         raise exc

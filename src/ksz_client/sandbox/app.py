@@ -136,8 +136,8 @@ class SandboxApp:
         del message
         schema = _contracts.schema(route.service.name)
         if schema is not None and not schema.validate(payload):
-            error = schema.error_log.last_error
-            where = f" (line {error.line})" if error is not None else ""
+            last = schema.error_log.last_error  # type: ignore[attr-defined]  # missing in stubs
+            where = f" (line {last.line})" if last is not None else ""
             return self._fault(
                 "soapenv:Client", "MSG00008",
                 f"the request does not conform to the {route.service.name} contract{where}",
@@ -214,8 +214,9 @@ class SandboxApp:
         _xml.sub(fault, "faultstring", diagnostic[:256])
         detail = _xml.sub(fault, "detail")
         cbss = etree.SubElement(detail, f"{{{_soap.COMMON_NS}}}CBSSFault")
-        if request is not None and request.find("informationCustomer") is not None:
-            cbss.append(copy.deepcopy(request.find("informationCustomer")))
+        customer = request.find("informationCustomer") if request is not None else None
+        if customer is not None:
+            cbss.append(copy.deepcopy(customer))
         info = _xml.sub(cbss, "informationCBSS")
         _xml.sub(info, "ticketCBSS", str(uuid.uuid4()))
         now = _soap.timestamp(self.clock())

@@ -307,7 +307,7 @@ def phonetic_key(name: str) -> str:
     key = letters[0]
     previous = coded[0]
     for code in coded[1:]:
-        if code != previous and code != "0":
+        if code not in (previous, "0"):
             key += code
         previous = code
     return (key + "000")[:4]

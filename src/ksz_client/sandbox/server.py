@@ -27,14 +27,14 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     server: _ThreadingServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             sys.stderr.write(f"sandbox: {self.address_string()} {format % args}\n")
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._run()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._run()
 
     def _run(self) -> None:
