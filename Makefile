@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PORT   ?= 8765
+PORT   ?= 0
 STAMP  := $(VENV)/.installed-dev
 
 .PHONY: run test lint typecheck bench clean venv

@@ -21,9 +21,10 @@ from typing import Any, Final
 from lxml import etree
 
 from ksz_client import _contracts, _soap, _xml, catalogue
-from ksz_client._exceptions import ResponseError, SignatureError
+from ksz_client._exceptions import ResponseError, SignatureError, ValidationError
 from ksz_client._pki import Credentials
 from ksz_client.sandbox.handlers import HANDLERS, Answer, HandlerContext
+from ksz_client.sandbox.handlers import status as make_status
 from ksz_client.sandbox.population import Population
 from ksz_client.wsse import Signer, Verifier
 
@@ -132,7 +133,8 @@ class SandboxApp:
                                signed=True)
         if soap_action is not None and soap_action.strip('"') not in ("", operation.soap_action):
             return self._fault("soapenv:Client", "MSG00008", "SOAPAction does not match the body",
-                               signed=True)
+                               signed=True, request=payload,
+                               fault_element=(route.service.namespace, operation.fault_element))
         del message
         schema = _contracts.schema(route.service.name)
         if schema is not None and not schema.validate(payload):
@@ -142,6 +144,7 @@ class SandboxApp:
                 "soapenv:Client", "MSG00008",
                 f"the request does not conform to the {route.service.name} contract{where}",
                 signed=True, request=payload,
+                fault_element=(route.service.namespace, operation.fault_element),
             )
         handler = HANDLERS[(route.service.name, operation.name)]
         context = HandlerContext(
@@ -150,7 +153,17 @@ class SandboxApp:
             organisation=_organisation(payload),
             now=received,
         )
-        answer = handler(context, payload)
+        try:
+            answer = handler(context, payload)
+        except ValidationError:
+            # Data the schema lets through but the service refuses: NO_RESULT MSG00008.
+            answer = Answer(make_status("NO_RESULT", "MSG00008"))
+        except Exception:
+            log.exception("sandbox: handler %s.%s failed", route.service.name, operation.name)
+            return self._fault(
+                "soapenv:Server", "MSG00003", "unexpected internal error", signed=True,
+                request=payload, fault_element=(route.service.namespace, operation.fault_element),
+            )
         response = self._response(route.service, operation, payload, answer, received)
         envelope = _soap.envelope(response)
         self.signer.sign(envelope, now=self.clock())
@@ -177,13 +190,13 @@ class SandboxApp:
         criteria = request.find("criteria")
         if criteria is not None:
             root.append(copy.deepcopy(criteria))
-        status = _xml.sub(root, "status")
-        _xml.sub(status, "value", answer.status.value)
-        _xml.sub(status, "code", answer.status.code)
+        status_el = _xml.sub(root, "status")
+        _xml.sub(status_el, "value", answer.status.value)
+        _xml.sub(status_el, "code", answer.status.code)
         if answer.status.description:
-            _xml.sub(status, "description", answer.status.description)
+            _xml.sub(status_el, "description", answer.status.description)
         for info in answer.status.information:
-            item = _xml.sub(status, "information")
+            item = _xml.sub(status_el, "information")
             _xml.sub(item, "fieldName", info.name)
             if info.value is not None:
                 _xml.sub(item, "fieldValue", info.value)
@@ -199,7 +212,10 @@ class SandboxApp:
         *,
         signed: bool,
         request: _xml.Element | None = None,
+        fault_element: tuple[str, str | None] | None = None,
     ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """A SOAP 1.1 fault; with the operation known, its detail is the contract's
+        ``<op>Fault`` (CBSSFaultType), else a plain fault without CBSS detail."""
         env = etree.Element(
             f"{_ENV}Envelope",
             nsmap={
@@ -211,9 +227,14 @@ class SandboxApp:
         body = etree.SubElement(env, f"{_ENV}Body")
         fault = etree.SubElement(body, f"{_ENV}Fault")
         _xml.sub(fault, "faultcode", faultcode)
-        _xml.sub(fault, "faultstring", diagnostic[:256])
+        _xml.sub(fault, "faultstring", f"{reason}: {diagnostic}"[:256])
+        if fault_element is None or fault_element[1] is None:
+            if signed:
+                self.signer.sign(env, now=self.clock())
+            return "500 Internal Server Error", [("Content-Type", _XML_TYPE)], _xml.to_bytes(env)
+        namespace, name = fault_element
         detail = _xml.sub(fault, "detail")
-        cbss = etree.SubElement(detail, f"{{{_soap.COMMON_NS}}}CBSSFault")
+        cbss = etree.SubElement(detail, f"{{{namespace}}}{name}", nsmap={"ns": namespace})
         customer = request.find("informationCustomer") if request is not None else None
         if customer is not None:
             cbss.append(copy.deepcopy(customer))
