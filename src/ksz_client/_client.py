@@ -8,6 +8,7 @@ observers told (audit OUTCOME) -> typed result.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import time
 import uuid
@@ -87,16 +88,8 @@ class _Core:
         self.signer: Signer | None = None
         self.verifier: Verifier | None = None
         if config.auth.mode is AuthMode.X509:
-            # Keys are parsed once per client, never per call.
-            from ksz_client.wsse import Signer, Verifier
-
             creds = _load_credentials(config)
-            try:
-                self.signer = Signer(creds.key_pem, creds.cert_pem, ttl=config.timestamp_ttl)
-            except Exception:  # xmlsec reports unusable keys with its own error types
-                raise ConfigError(
-                    "the private key and certificate cannot be used for signing", key="auth"
-                ) from None
+            self.signer = _signer(creds.key_pem, creds.cert_pem, config.timestamp_ttl)
         if config.trust.ksz_certificates:
             from ksz_client.wsse import Verifier
 
@@ -291,6 +284,21 @@ class _Core:
 
     def close(self) -> None:
         self.transport.close()
+
+
+@functools.lru_cache(maxsize=8)
+def _signer(key_pem: bytes, cert_pem: bytes, ttl: _dt.timedelta) -> Signer:
+    # The private key is parsed once per process: clients built from the same
+    # credentials (one per request in a web application, say) share the Signer,
+    # which is thread-safe.
+    from ksz_client.wsse import Signer
+
+    try:
+        return Signer(key_pem, cert_pem, ttl=ttl)
+    except Exception:  # xmlsec reports unusable keys with its own error types
+        raise ConfigError(
+            "the private key and certificate cannot be used for signing", key="auth"
+        ) from None
 
 
 def _load_credentials(config: KszConfig) -> Credentials:
