@@ -264,7 +264,12 @@ class KszConfig:
 
     def url_for(self, service_name: str, path: str, *, ssdn: bool = False) -> str:
         """The URL of a service: per-service override, else base URL + the service path."""
-        override = self.endpoints.get(service_name)
+        override = self.endpoints.get(service_name) or next(
+            # KSZ_ENDPOINTS_PERSONSERVICE can only spell the name upper-cased.
+            (url for name, url in self.endpoints.items()
+             if name.casefold() == service_name.casefold()),
+            None,
+        )
         if override:
             return override
         if ssdn:
@@ -502,8 +507,8 @@ class _Reader:
             institution=self.get("organisation.institution"),
             user_id=self.get("organisation.user_id"),
             email=self.get("organisation.email"),
-            matrix_id=self.get("organisation.matrix_id") or 17,
-            matrix_sub_id=self.get("organisation.matrix_sub_id") or 1,
+            matrix_id=_given(self.get("organisation.matrix_id"), 17),
+            matrix_sub_id=_given(self.get("organisation.matrix_sub_id"), 1),
         )
         auth = Auth(
             mode=mode,
@@ -521,9 +526,10 @@ class _Reader:
                 if not isinstance(value, str):
                     raise ConfigError("expected a URL string", key=key)
                 endpoints[key.split(".", 1)[1]] = value
+        # Defaults only for absent keys: a written 0 must reach the validation.
         timeouts = Timeouts(
-            connect=self.get("timeouts.connect") or Timeouts.connect,
-            read=self.get("timeouts.read") or Timeouts.read,
+            connect=_given(self.get("timeouts.connect"), Timeouts.connect),
+            read=_given(self.get("timeouts.read"), Timeouts.read),
         )
         skew = self.get("security.clock_skew")
         ttl = self.get("security.timestamp_ttl")
@@ -550,9 +556,13 @@ class _Reader:
             default_user=self.get("context.user"),
             default_legal_context=self.get("context.legal_context"),
             default_dossier=self.get("context.dossier"),
-            max_response_bytes=self.get("limits.max_response_bytes") or 20 * 1024 * 1024,
-            pool_size=self.get("limits.pool_size") or 16,
+            max_response_bytes=_given(self.get("limits.max_response_bytes"), 20 * 1024 * 1024),
+            pool_size=_given(self.get("limits.pool_size"), 16),
         )
+
+
+def _given(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 _KIND_TEXT: Final = {

@@ -224,9 +224,12 @@ class FaultDetail:
     information: tuple[tuple[str, str], ...] = field(default=())
 
     def __repr__(self) -> str:
+        # The diagnostic is the KSZ's free text and may quote an SSIN.
+        from ksz_client._redact import mask_ssins
+
         return (
             f"FaultDetail(severity={self.severity!r}, reason_code={self.reason_code!r}, "
-            f"diagnostic={self.diagnostic!r})"
+            f"diagnostic={mask_ssins(self.diagnostic)!r})"
         )
 
 

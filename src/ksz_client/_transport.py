@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import requests
 import requests.adapters
-from urllib3.exceptions import NameResolutionError, NewConnectionError
+from urllib3.exceptions import NameResolutionError, NewConnectionError, ReadTimeoutError
 
 from ksz_client._exceptions import (
     ConnectError,
@@ -81,7 +81,8 @@ class RequestsTransport:
         basic_auth: tuple[str, str] | None = None,
         max_response_bytes: int = 20 * 1024 * 1024,
     ) -> None:
-        if verify is False:
+        # requests also skips verification for any falsy value, such as "".
+        if not verify:
             raise ValueError("TLS verification cannot be switched off")
         self._session = requests.Session()
         # Pool as large as the number of concurrent callers we expect, and no
@@ -138,6 +139,9 @@ class RequestsTransport:
                     raise ResponseError(f"response is larger than the {self._max}-byte limit")
                 chunks.append(chunk)
         except requests.exceptions.ConnectionError as exc:
+            # requests reports a read timeout in the body as a ConnectionError.
+            if any(isinstance(e, ReadTimeoutError) for e in _causes(exc)):
+                raise KszTimeout("read timeout while receiving the answer") from None
             raise TransportError(
                 f"connection lost while reading the answer: {_short(exc)}"
             ) from None
@@ -145,6 +149,8 @@ class RequestsTransport:
             raise TransportError("connection lost while reading the answer") from None
         except requests.exceptions.Timeout:
             raise KszTimeout("read timeout while receiving the answer") from None
+        except requests.exceptions.RequestException as exc:  # e.g. a corrupt gzip body
+            raise TransportError(f"the answer could not be read: {_short(exc)}") from None
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -206,7 +212,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (full jitter)."""
-        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+        # The exponent is bounded: 2.0 ** 1024 would overflow a float.
+        ceiling = min(self.backoff_cap, self.backoff_base * (2.0 ** min(attempt - 1, 64)))
         return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
