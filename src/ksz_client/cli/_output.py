@@ -14,6 +14,7 @@ from ksz_client._exceptions import (
     ConfigError,
     KszBusinessError,
     KszError,
+    KszFault,
     SsinReplaced,
     ValidationError,
 )
@@ -64,6 +65,9 @@ def error_exit(exc: BaseException) -> int:
     """Print one line for an error and return the exit code it maps to."""
     if isinstance(exc, ValidationError | ConfigError):
         code = EXIT_USAGE
+    elif isinstance(exc, KszFault) and not exc.verified:
+        # An unsigned fault may not come from the KSZ at all: a security failure.
+        code = EXIT_TRANSPORT
     elif isinstance(exc, KszBusinessError):
         code = EXIT_BUSINESS
     elif isinstance(exc, KszError):  # transport, response and signature failures

@@ -83,6 +83,8 @@ class Sandbox:
         key = folder / "client-key.pem"
         # The private key is written readable by its owner only.
         fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # os.open's mode only applies to a new file: tighten one that already existed.
+        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(self.client.key_pem)
         (folder / "client-cert.pem").write_bytes(self.client.cert_pem)

@@ -39,11 +39,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run(self) -> None:
         length = self.headers.get("Content-Length")
+        chunked = "Transfer-Encoding" in self.headers
         body = b""
-        if length and length.isdigit() and int(length) <= self.server.max_body_bytes:
+        if chunked:
+            # Not supported (the app answers 411); the unread chunks must not be
+            # taken for the next request on this connection.
+            length = None
+            self.close_connection = True
+        elif length and length.isdigit() and int(length) <= self.server.max_body_bytes:
             body = self.rfile.read(int(length))
-        elif length and length.isdigit():
-            # Too large: answer without reading it, and close the connection.
+        elif length:
+            # Too large or unparsable: answer without reading the body, and close
+            # the connection so that the body is never read as the next request.
             self.close_connection = True
         environ: dict[str, Any] = {
             "REQUEST_METHOD": self.command,
