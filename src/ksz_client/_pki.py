@@ -12,10 +12,17 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-__all__ = ["Credentials", "generate_self_signed", "load_certificate", "load_pkcs12"]
+__all__ = [
+    "Credentials",
+    "generate_self_signed",
+    "load_certificate",
+    "load_pkcs12",
+    "unencrypted_pem",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -66,13 +73,20 @@ def generate_self_signed(
         )
         .sign(key, hashes.SHA256())
     )
-    return Credentials(
-        key_pem=key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
+    return _pem(key, cert)
+
+
+def _pem(key: PrivateKeyTypes, cert: x509.Certificate) -> Credentials:
+    return Credentials(key_pem=unencrypted_pem(key), cert_pem=cert.public_bytes(
+        serialization.Encoding.PEM))
+
+
+def unencrypted_pem(key: PrivateKeyTypes) -> bytes:
+    """A private key as unencrypted PKCS#8 PEM, for xmlsec (kept in memory only)."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
     )
 
 
@@ -88,11 +102,4 @@ def load_pkcs12(data: bytes, password: bytes | None) -> Credentials:
     key, cert, _chain = pkcs12.load_key_and_certificates(data, password)
     if key is None or cert is None:
         raise ValueError("the PKCS#12 file holds no private key and certificate pair")
-    return Credentials(
-        key_pem=key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
-    )
+    return _pem(key, cert)
