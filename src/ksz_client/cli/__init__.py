@@ -35,8 +35,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from ksz_client.cli import _person, _sandbox, _services, _ssin
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The ``ksz`` parser; only the service command named in ``argv`` is built in full."""
+    from ksz_client.cli import _generated, _sandbox, _services, _ssin
 
     parser = _Parser(
         prog="ksz",
@@ -54,14 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     _ssin.register(sub)
     _services.register(sub)
-    _person.register(sub)
+    _generated.register(sub, _selected_service(argv))
     _sandbox.register(sub)
     return parser
 
 
+def _selected_service(argv: Sequence[str]) -> str | None:
+    from ksz_client.services._registry import binding
+
+    return next((a for a in argv if binding(a) is not None), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ksz`` command; returns its exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client.services._registry import operation
 from ksz_client.services.person import _wire
 from ksz_client.services.person.models import (
     GivenNameMatching,
@@ -36,6 +37,7 @@ class PersonService:
     def __init__(self, client: KszClient) -> None:
         self._client = client
 
+    @operation("searchPersonBySsin")
     def get(
         self,
         ssin: str,
@@ -48,6 +50,11 @@ class PersonService:
         Returns the person (status DATA_FOUND) or ``person=None`` with status
         NO_DATA_FOUND. Raises `InvalidSsin` before sending for a malformed SSIN,
         `SsinReplaced` (with ``new_ssin``) for MSG00006, `UnknownSsin` for MSG00005.
+
+        Args:
+            ssin: the person's SSIN, in any written form
+            language: NL, FR or DE for the descriptions the registers give
+            context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
         if language is not None and language not in ("NL", "FR", "DE"):
@@ -66,6 +73,8 @@ class PersonService:
             receipt=reply.receipt,
         )
 
+    @operation("searchPersonPhonetically",
+               aliases={"given_names": ("--given-name",), "max_results": ("--max",)})
     def search(
         self,
         last_name: str,
@@ -82,9 +91,19 @@ class PersonService:
     ) -> PersonSearchResult:
         """Phonetic search (``searchPersonPhonetically``) by name, birth date, gender.
 
-        ``birth_date`` may be partial (``"1985-07-00"``, ``PartialDate(1985)``);
-        ``tolerance`` widens the birth year by that many years either side.
         Invalid criteria raise `ValidationError` before anything is sent.
+
+        Args:
+            last_name: the last name, compared phonetically
+            given_names: up to 3 given names
+            given_name_matching: how given names are compared
+            birth_date: YYYY-MM-DD, with 00 for unknown parts (1985-07-00)
+            tolerance: years either side of the birth year (0-10)
+            gender: M or F
+            country_code: national-register country code of the address (150 = Belgium)
+            municipality_code: NIS code of the municipality of the address
+            max_results: at most this many persons (1-100)
+            context: the call context, when not bound with `acting_for`
         """
         if isinstance(gender, str) and gender not in ("M", "F"):
             raise ValidationError("gender is M or F")
