@@ -1,32 +1,69 @@
-"""``ksz sandbox serve|persons``: the local KSZ."""
+"""``ksz sandbox serve|persons|notify``: the local KSZ."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from ksz_client.cli import EXIT_OK
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("sandbox", help="run the local KSZ sandbox")
     commands = parser.add_subparsers(dest="sandbox_command", metavar="ACTION")
     commands.required = True
+
     serve = commands.add_parser("serve", help="serve the sandbox until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     _population_options(serve)
+    serve.add_argument("--latency-ms", type=int, default=0, metavar="MS",
+                       help="delay every answer by MS milliseconds")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate from a generated sandbox CA")
+    serve.add_argument("--state", metavar="PATH",
+                       help="keep keys, integrations and mutations in this SQLite file")
     serve.add_argument("--write-config", metavar="PATH",
                        help="write a client ksz.toml (and its key files) for this sandbox")
     serve.add_argument("--verbose", action="store_true", help="log every request")
     serve.set_defaults(run=run_serve)
-    persons = commands.add_parser("persons", help="list sandbox persons to pick test cases")
+
+    persons = commands.add_parser(
+        "persons", help="list sandbox persons to pick test cases",
+        description="List sandbox persons with a one-line profile. --where filters on any "
+        "profile field, e.g. --where has_employment=true --where deceased=false, "
+        "--where fault=reset (or fault=any for every reserved fault person).")
     _population_options(persons)
     persons.add_argument("--limit", type=int, default=20)
+    persons.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                         help="keep persons whose profile field KEY is VALUE (repeatable)")
+    persons.add_argument("--state", metavar="PATH",
+                         help="the sandbox state file, to show which persons are integrated")
     persons.add_argument("--json", action="store_true", help="JSON output")
     persons.set_defaults(run=run_persons)
+
+    notify = commands.add_parser(
+        "notify", help="push a signed notification to a receiver",
+        description="POST a notification, WS-Security signed with the sandbox's "
+        "response-signing key, to a receiver. Use the same --state as `ksz sandbox serve` so "
+        "that the receiver's pinned sandbox certificate matches.")
+    notify.add_argument("--to", required=True, metavar="URL", help="the receiver's URL")
+    notify.add_argument("--type", required=True, metavar="TYPE",
+                        help="notification operation, e.g. notifyJobSeekerStatus")
+    notify.add_argument("--ssin", required=True, help="the sandbox person it is about")
+    notify.add_argument("--burst", type=int, default=1, metavar="N",
+                        help="send N notifications in a row (consecutive sequence numbers)")
+    notify.add_argument("--receiver", metavar="KBO",
+                        help="receiver's KBO number (default: the sandbox OCMW)")
+    notify.add_argument("--ca-bundle", metavar="PATH",
+                        help="CA bundle that verifies an https receiver")
+    notify.add_argument("--state", metavar="PATH", help="the sandbox state file (its keys)")
+    _population_options(notify)
+    notify.add_argument("--json", action="store_true", help="JSON output")
+    notify.set_defaults(run=run_notify)
 
 
 def _population_options(parser: argparse.ArgumentParser) -> None:
@@ -34,42 +71,138 @@ def _population_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--persons", type=int, default=1000, help="population size")
 
 
+def _usage(message: str) -> int:
+    sys.stderr.write(f"ksz: error: {message}\n")
+    return EXIT_USAGE
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from ksz_client.sandbox import Sandbox
 
-    sandbox = Sandbox(seed=args.seed, persons=args.persons, host=args.host, port=args.port,
-                      verbose=args.verbose)
-    if args.write_config:
-        path = sandbox.write_config(args.write_config)
-        sys.stdout.write(f"client configuration written to {path}\n")
-    sys.stdout.write(f"ksz sandbox listening on {sandbox.url} (Ctrl-C stops)\n")
-    sys.stdout.flush()
+    if args.latency_ms < 0:
+        return _usage("--latency-ms cannot be negative")
     try:
+        sandbox = Sandbox(seed=args.seed, persons=args.persons, host=args.host, port=args.port,
+                          verbose=args.verbose, state=args.state, tls=args.tls,
+                          latency_ms=args.latency_ms)
+    except ValueError as exc:
+        return _usage(str(exc))
+    except OSError as exc:
+        return _usage(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
+    try:
+        if args.write_config:
+            path = sandbox.write_config(args.write_config)
+            sys.stdout.write(f"client configuration written to {path}\n")
+        if args.state:
+            sys.stdout.write(f"state kept in {args.state}\n")
+        sys.stdout.write(f"ksz sandbox listening on {sandbox.url} (Ctrl-C stops)\n")
+        sys.stdout.flush()
         sandbox.serve_forever()
     except KeyboardInterrupt:
         sys.stdout.write("ksz sandbox stopped\n")
     finally:
-        sandbox.server.close()
+        sandbox.close()
     return EXIT_OK
 
 
-def run_persons(args: argparse.Namespace) -> int:
-    from ksz_client.sandbox.population import Population
+def _where(items: list[str]) -> dict[str, str] | str:
+    from ksz_client.sandbox.population import Profile
 
-    population = Population(seed=args.seed, size=args.persons)
-    count = max(0, min(args.limit, population.size))
-    profiles = [population.profile(i) for i in range(count)]
+    known = [*Profile.__dataclass_fields__, "replaced"]
+    where: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            return f"--where takes KEY=VALUE, not {item!r}"
+        if key.strip() not in known:
+            return f"unknown profile field {key.strip()!r}; known: {', '.join(known)}"
+        where[key.strip()] = value
+    return where
+
+
+_FLAGS = ("has_employment", "self_employed", "unemployed", "pensioned", "job_seeker",
+          "incapacitated", "has_disability", "leefloon", "mediprima", "integrated")
+
+
+def run_persons(args: argparse.Namespace) -> int:
+    from ksz_client.sandbox import select
+    from ksz_client.sandbox.population import Population
+    from ksz_client.sandbox.state import SqliteState
+
+    where = _where(args.where)
+    if isinstance(where, str):
+        return _usage(where)
+    if args.state and not Path(args.state).is_file():
+        return _usage(f"no sandbox state at {args.state}")
+    try:
+        population = Population(seed=args.seed, size=args.persons)
+    except ValueError as exc:
+        return _usage(str(exc))
+    state = SqliteState(args.state) if args.state else None
+    try:
+        profiles = select(population, state, where, limit=args.limit)
+    except KeyError as exc:
+        return _usage(str(exc.args[0]))
+    finally:
+        if state is not None:
+            state.close()
     if args.json:
         sys.stdout.write(json.dumps([p.as_json() for p in profiles], ensure_ascii=False,
                                     indent=2) + "\n")
         return EXIT_OK
     from ksz_client.cli._output import table
 
-    rows = [
-        (p.ssin.formatted, p.name, p.birth_date, p.gender, p.register,
-         "deceased" if p.deceased else ("replaced" if p.replaced_by else ""))
-        for p in profiles
-    ]
-    sys.stdout.write(table(rows, header=("SSIN", "name", "born", "sex", "register", "note"))
-                     + "\n")
+    rows = []
+    for p in profiles:
+        notes = [f"fault={p.fault}"] if p.fault else []
+        notes += ["deceased"] * p.deceased + ["replaced"] * p.replaced
+        notes += [flag for flag in _FLAGS if getattr(p, flag)]
+        rows.append((p.ssin.formatted, p.name, p.birth_date, p.gender, p.register,
+                     str(p.household_size), " ".join(notes)))
+    sys.stdout.write(table(rows, header=("SSIN", "name", "born", "sex", "register", "household",
+                                         "profile")) + "\n")
     return EXIT_OK
+
+
+def run_notify(args: argparse.Namespace) -> int:
+    from ksz_client.sandbox import SANDBOX_CBE_NUMBER, push, sandbox_credentials
+    from ksz_client.sandbox.notify import resolve
+    from ksz_client.sandbox.population import Population
+    from ksz_client.sandbox.state import MemoryState, SandboxState, SqliteState
+
+    if args.burst < 1:
+        return _usage("--burst is at least 1")
+    try:
+        resolve(args.type)
+    except (KeyError, ValueError) as exc:
+        return _usage(str(exc.args[0]))
+    try:
+        population = Population(seed=args.seed, size=args.persons)
+    except ValueError as exc:
+        return _usage(str(exc))
+    if population.index_of(args.ssin) is None:
+        return _usage("--ssin is not a person of this sandbox (see `ksz sandbox persons`)")
+    state: SandboxState = SqliteState(args.state) if args.state else MemoryState()
+    try:
+        signing, _client = sandbox_credentials(state)
+        try:
+            results = push(args.to, args.type, args.ssin, population=population, state=state,
+                           signing=signing, burst=args.burst,
+                           receiver=args.receiver or SANDBOX_CBE_NUMBER,
+                           verify=args.ca_bundle or True)
+        except OSError as exc:  # requests' errors are OSErrors
+            sys.stderr.write(f"ksz: the receiver could not be reached: {exc}\n")
+            return EXIT_TRANSPORT
+    finally:
+        state.close()
+    if args.json:
+        sys.stdout.write(json.dumps([
+            {"type": r.operation, "sequence_number": r.sequence_number, "ticket": r.ticket,
+             "http_status": r.http_status, "delivered": r.delivered} for r in results
+        ], indent=2) + "\n")
+    else:
+        for r in results:
+            verdict = "delivered" if r.delivered else "refused"
+            sys.stdout.write(f"{r.operation} #{r.sequence_number} {verdict} "
+                             f"(HTTP {r.http_status}, ticket {r.ticket})\n")
+    return EXIT_OK if all(r.delivered for r in results) else EXIT_BUSINESS

@@ -7,6 +7,15 @@ month + 60, SPEC §6): valid mod 97 and impossible for a real person.
 
 An SSIN maps back to its index without a search: the birth day and the
 counter encode it (``index = round * DAYS + day_slot``, counter ``2 * round + 1 + gender bit``).
+
+Who is special is decided by the index alone, so that listing and filtering
+stay cheap: every 50th person (index 7 mod 50) has an SSIN replaced by the
+next one (MSG00006), every 40th (3 mod 40) is deceased, every 25th (11 mod 25)
+is in the BIS register, and the last persons of a population of 44 or more
+each carry one sandbox fault (`fault_of`). Households are formed inside
+blocks of six consecutive persons: the members share an address, the oldest
+is the head (relationship 01), a partner of about the same age is 02, the
+members at least 16 years younger are children (03).
 """
 
 from __future__ import annotations
@@ -14,11 +23,14 @@ from __future__ import annotations
 import datetime as _dt
 import random
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Final
 
 from ksz_client import ssin as _ssin
+from ksz_client.sandbox import facts as _facts
+from ksz_client.sandbox.faults import Fault, FaultKind
 from ksz_client.services.person.models import (
     Birth,
     CivilState,
@@ -30,17 +42,39 @@ from ksz_client.services.person.models import (
 from ksz_client.ssin import Gender, Ssin, SsinKind
 from ksz_client.types import Address, AddressKind, PartialDate, PersonName, Place
 
-__all__ = ["Population", "Profile"]
+__all__ = [
+    "FAULT_PERSONS",
+    "RELATIONSHIPS",
+    "Household",
+    "HouseholdMember",
+    "Population",
+    "Profile",
+    "phonetic_key",
+]
 
 _ROUNDS: Final = 498  # counters 1..996 per birth day: two per round (odd men, even women)
 _FIRST_DAY: Final = _dt.date(1935, 1, 1)
 _DAYS: Final = 25_567  # up to 2004-12-31: every person is an adult
 _STRIDE: Final = 7_919  # prime, coprime with _DAYS: a bijection that scatters birth days
+_BLOCK: Final = 6  # households are formed inside blocks of this many consecutive persons
+_LATEST_MOVE: Final = _dt.date(2025, 6, 30)
 
-# (municipality, NIS code, postal code, language)
+FAULT_PERSONS: Final = tuple(FaultKind)
+"""The faults carried by reserved persons: the last person of the population carries the
+first kind, the one before it the second, and so on (populations of 44 persons or more)."""
+
+RELATIONSHIPS: Final = {
+    "01": "head of household (reference person)",
+    "02": "spouse or legal partner",
+    "03": "child",
+    "15": "other member of the household (modelled code)",
+}
+"""Relationship to the head of household, as the sandbox's family compositions use them."""
+
+# (municipality, NIS code, postal code, language; "bxl" for the bilingual capital)
 _MUNICIPALITIES: Final = (
-    ("Brussel", "21004", "1000", "nl"),
-    ("Bruxelles", "21004", "1000", "fr"),
+    ("Brussel", "21004", "1000", "bxl"),
+    ("Bruxelles", "21004", "1000", "bxl"),
     ("Antwerpen", "11002", "2000", "nl"),
     ("Gent", "44021", "9000", "nl"),
     ("Leuven", "24062", "3000", "nl"),
@@ -73,13 +107,52 @@ _STREETS: Final = {
     "nl": ("Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Nieuwstraat"),
     "fr": ("Rue de la Station", "Rue de l'Église", "Chaussée de Namur", "Rue Haute"),
     "de": ("Kirchstraße", "Bahnhofstraße", "Hauptstraße", "Aachener Straße"),
+    "bxl": ("Wetstraat / Rue de la Loi", "Zuidlaan / Boulevard du Midi",
+            "Naamsestraat / Rue de Namur"),
 }
 _NATIONALITIES: Final = ("150", "150", "150", "150", "150", "150", "129", "111", "139", "173")
+# Household sizes inside one block of six (consecutive eligible members).
+_PATTERNS: Final = ((1, 1, 1, 1, 1, 1), (2, 1, 1, 2), (4, 2), (3, 3), (2, 2, 2), (1, 3, 2),
+                    (5, 1), (2, 4), (1, 1, 2, 2), (3, 1, 2))
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    """A member of a household: who, how related to the head, since when."""
+
+    index: int
+    ssin: Ssin
+    relationship: str
+    """``01`` head, ``02`` spouse or partner, ``03`` child, ``15`` other member."""
+    since: _dt.date
+
+    def __repr__(self) -> str:
+        return f"HouseholdMember(index={self.index}, relationship={self.relationship!r})"
+
+
+@dataclass(frozen=True)
+class Household:
+    """A household: its members sharing one residential address."""
+
+    members: tuple[HouseholdMember, ...]
+    address: Address
+    since: _dt.date
+
+    @property
+    def head(self) -> HouseholdMember:
+        return self.members[0]
+
+    def member(self, index: int) -> HouseholdMember:
+        return next(m for m in self.members if m.index == index)
 
 
 @dataclass(frozen=True)
 class Profile:
-    """A one-line description of a sandbox person, for picking test cases."""
+    """A one-line description of a sandbox person, for picking test cases.
+
+    ``integrated`` is filled in by a running sandbox (its repertory); a bare
+    population says False.
+    """
 
     ssin: Ssin
     name: str
@@ -89,18 +162,61 @@ class Profile:
     deceased: bool
     replaced_by: Ssin | None
     language: str
+    fault: str | None = None
+    household_size: int = 1
+    relationship: str = "01"
+    has_employment: bool = False
+    self_employed: bool = False
+    insured: bool = False
+    unemployed: bool = False
+    pensioned: bool = False
+    job_seeker: bool = False
+    incapacitated: bool = False
+    has_disability: bool = False
+    has_child_benefits: bool = False
+    social_tariff: bool = False
+    has_real_estate: bool = False
+    has_holiday_pay: bool = False
+    leefloon: bool = False
+    mediprima: bool = False
+    integrated: bool = False
+
+    @property
+    def replaced(self) -> bool:
+        return self.replaced_by is not None
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "ssin": str(self.ssin),
-            "name": self.name,
-            "gender": self.gender,
-            "birth_date": self.birth_date,
-            "register": self.register,
-            "deceased": self.deceased,
-            "replaced_by": str(self.replaced_by) if self.replaced_by else None,
-            "language": self.language,
-        }
+        data: dict[str, object] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            data[name] = str(value) if isinstance(value, Ssin) else value
+        data["replaced"] = self.replaced
+        return data
+
+    def matches(self, where: Mapping[str, str]) -> bool:
+        """Whether every ``key=value`` of `where` holds (booleans as true/false/yes/no/1/0)."""
+        data = self.as_json()
+        for key, wanted in where.items():
+            if key not in data:
+                raise KeyError(f"unknown profile field {key!r}; known: {', '.join(data)}")
+            if not _same(data[key], wanted):
+                return False
+        return True
+
+
+_TRUE: Final = frozenset({"true", "yes", "1", "y"})
+_FALSE: Final = frozenset({"false", "no", "0", "n"})
+
+
+def _same(value: object, wanted: str) -> bool:
+    text = wanted.strip().casefold()
+    if isinstance(value, bool):
+        return value if text in _TRUE else (not value if text in _FALSE else False)
+    if value is None:
+        return text in ("", "none", "null")
+    if isinstance(value, str) and len(text) == 11 and text.isdigit():
+        return value == text
+    return str(value).casefold() == text or (text == "any" and bool(value))
 
 
 class Population:
@@ -111,6 +227,9 @@ class Population:
             raise ValueError("population size out of range")
         self.seed = seed
         self.size = size
+        self._first_fault = size - len(FAULT_PERSONS) if size >= 4 * len(FAULT_PERSONS) else size
+        # Per instance, so that a population's cache goes with it.
+        self._households_of_block = lru_cache(maxsize=256)(self._block_households)
 
     # --- identity -----------------------------------------------------------------
 
@@ -123,9 +242,13 @@ class Population:
     def ssin_of(self, index: int) -> Ssin:
         # Consecutive indexes get scattered birth days; the counter (odd men,
         # even women) carries the rest of the index and a pseudo-random gender.
-        round_, day_slot = divmod(index, _DAYS)
-        birth = _FIRST_DAY + _dt.timedelta(days=(day_slot * _STRIDE + self._offset()) % _DAYS)
-        return _ssin.make(birth, 2 * round_ + 1 + self._gender_bit(index), kind=SsinKind.TEST)
+        round_ = index // _DAYS
+        return _ssin.make(self.birth_date(index), 2 * round_ + 1 + self._gender_bit(index),
+                          kind=SsinKind.TEST)
+
+    def birth_date(self, index: int) -> _dt.date:
+        day_slot = index % _DAYS
+        return _FIRST_DAY + _dt.timedelta(days=(day_slot * _STRIDE + self._offset()) % _DAYS)
 
     def index_of(self, value: str) -> int | None:
         """The index of a sandbox SSIN, or None when it is not one of ours."""
@@ -145,58 +268,79 @@ class Population:
             return None
         return index
 
-    # --- persons --------------------------------------------------------------------
+    # --- who is special (decided by the index alone) ------------------------------------
 
-    def _rng(self, index: int) -> random.Random:
-        return random.Random(f"{self.seed}:{index}")  # noqa: S311 - synthetic data
+    def fault_of(self, index: int) -> Fault | None:
+        """The fault a reserved person triggers, or None for everyone else."""
+        if index < self._first_fault or index >= self.size:
+            return None
+        return Fault(FAULT_PERSONS[self.size - 1 - index])
+
+    def fault_person(self, kind: FaultKind | str) -> Ssin:
+        """The reserved SSIN that triggers `kind`. KeyError when the population is too small."""
+        position = FAULT_PERSONS.index(FaultKind(kind))
+        index = self.size - 1 - position
+        if index < self._first_fault:
+            raise KeyError("populations under 44 persons have no fault persons")
+        return self.ssin_of(index)
 
     def replaced_by(self, index: int) -> int | None:
         """Index of the person whose SSIN replaced this one (MSG00006), if any."""
-        if index % 50 == 7 and index + 1 < self.size:
+        if index % 50 == 7 and index + 1 < self._first_fault:
             return index + 1
         return None
 
-    def is_deceased(self, index: int) -> bool:
-        return index % 40 == 3
+    def replaces(self, index: int) -> int | None:
+        """Index of the person whose (cancelled) SSIN this one replaced, if any."""
+        return index - 1 if index >= 1 and self.replaced_by(index - 1) == index else None
 
-    def person(self, index: int) -> Person:
-        if not 0 <= index < self.size:
-            raise IndexError(index)
-        rng = self._rng(index)
-        number = self.ssin_of(index)
-        gender = number.gender or Gender.FEMALE
-        municipality, nis, postal, language = rng.choice(_MUNICIPALITIES)
+    def is_deceased(self, index: int) -> bool:
+        return index % 40 == 3 and self.fault_of(index) is None
+
+    def register_of(self, index: int) -> Register:
+        return Register.BIS if index % 25 == 11 else Register.NR
+
+    def _in_households(self, index: int) -> bool:
+        # Only living national-register persons with a current SSIN share a household.
+        return (not self.is_deceased(index) and self.replaced_by(index) is None
+                and self.fault_of(index) is None and self.register_of(index) is Register.NR)
+
+    # --- streams of a person ---------------------------------------------------------
+
+    def _rng(self, index: int, stream: str = "person") -> random.Random:
+        return random.Random(f"{self.seed}:{index}:{stream}")  # noqa: S311 - synthetic data
+
+    def _name(self, index: int) -> tuple[str, str, tuple[str, ...]]:
+        """(language, last name, given names)."""
+        rng = self._rng(index, "name")
+        language = rng.choice(("nl", "nl", "fr", "fr", "de"))
+        gender = Gender.MALE if self._gender_bit(index) == 0 else Gender.FEMALE
         last = rng.choice(_LAST[language])
-        givens = tuple(
-            dict.fromkeys(rng.choice(_GIVEN[(language, gender)]) for _ in range(rng.randint(1, 3)))
-        )
-        birth_date = number.birth_date
-        assert birth_date is not None  # sandbox numbers always carry a full birth date
-        birth_place = rng.choice(_MUNICIPALITIES)
-        register = Register.BIS if index % 25 == 11 else Register.NR
-        decease = None
-        if self.is_deceased(index):
-            died = birth_date + _dt.timedelta(days=rng.randint(18 * 365, 80 * 365))
-            died = min(died, _dt.date(2025, 12, 31))
-            decease = Decease(
-                date=PartialDate.of(died),
-                place=Place(country_code="150", municipality_code=nis, name=municipality),
-            )
-        adult = birth_date + _dt.timedelta(days=18 * 365)
-        civil = CivilState(code="10", since=PartialDate.of(birth_date))
-        civil_states = [civil]
-        if rng.random() < 0.5:
-            partner_index = (index + 1 + rng.randint(0, 20)) % self.size
-            civil_states.insert(0, CivilState(
-                code="20",
-                partner_ssin=self.ssin_of(partner_index) if partner_index != index else None,
-                partner_reference=None if partner_index != index else f"FICT{index:08d}",
-                place=Place(country_code="150", municipality_code=nis, name=municipality),
-                since=PartialDate.of(adult + _dt.timedelta(days=rng.randint(0, 9000))),
-            ))
-        moved_in = adult + _dt.timedelta(days=rng.randint(0, 12000))
-        address = Address(
-            kind=AddressKind.RESIDENTIAL,
+        givens = tuple(dict.fromkeys(rng.choice(_GIVEN[(language, gender)])
+                                     for _ in range(rng.randint(1, 3))))
+        return language, last, givens
+
+    def last_name(self, index: int) -> str:
+        household = self.household(index)
+        if household.member(index).relationship == "03":
+            # Children carry the name of the head of household.
+            return self._name(household.head.index)[1]
+        return self._name(index)[1]
+
+    def death_date(self, index: int) -> _dt.date | None:
+        if not self.is_deceased(index):
+            return None
+        rng = self._rng(index, "death")
+        died = self.birth_date(index) + _dt.timedelta(days=rng.randint(18 * 365, 80 * 365))
+        return min(died, _dt.date(2025, 12, 31))
+
+    def _adult(self, index: int) -> _dt.date:
+        return self.birth_date(index) + _dt.timedelta(days=18 * 365)
+
+    def _address(self, rng: random.Random, kind: AddressKind, since: _dt.date) -> Address:
+        municipality, nis, postal, language = rng.choice(_MUNICIPALITIES)
+        return Address(
+            kind=kind,
             street=rng.choice(_STREETS[language]),
             house_number=str(rng.randint(1, 250)),
             box=str(rng.randint(1, 12)) if rng.random() < 0.2 else None,
@@ -204,9 +348,114 @@ class Population:
             municipality=municipality,
             municipality_code=nis,
             country_code="150",
-            since=min(moved_in, _dt.date(2025, 6, 30)),
+            since=since,
         )
-        replaced = self.replaced_by(index)
+
+    # --- households -------------------------------------------------------------------
+
+    def household(self, index: int) -> Household:
+        """The household the person lives in (a household of one for most special persons)."""
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        if not self._in_households(index):
+            return self._single(index)
+        return self._households_of_block(index // _BLOCK)[index]
+
+    def _single(self, index: int) -> Household:
+        since = self._moved_in(index, (index,))
+        address = self._address(self._rng(index, "home"), AddressKind.RESIDENTIAL, since)
+        return Household((HouseholdMember(index, self.ssin_of(index), "01", since),),
+                         address, since)
+
+    def _moved_in(self, key: int, members: tuple[int, ...]) -> _dt.date:
+        rng = self._rng(key, "moved-in")
+        start = max(self._adult(m) for m in members[:2])
+        return min(start + _dt.timedelta(days=rng.randint(0, 12_000)), _LATEST_MOVE)
+
+    def _block_households(self, block: int) -> dict[int, Household]:
+        eligible = [i for i in range(block * _BLOCK, min((block + 1) * _BLOCK, self.size))
+                    if self._in_households(i)]
+        pattern = random.Random(f"{self.seed}:{block}:household").choice(_PATTERNS)  # noqa: S311
+        out: dict[int, Household] = {}
+        position = 0
+        for size in pattern:
+            group = eligible[position:position + size]
+            position += size
+            if group:
+                household = self._form(tuple(group))
+                out.update((m.index, household) for m in household.members)
+        for index in eligible[position:]:
+            out[index] = self._single(index)
+        return out
+
+    def _form(self, group: tuple[int, ...]) -> Household:
+        ordered = sorted(group, key=lambda i: (self.birth_date(i), i))
+        head = ordered[0]
+        since = self._moved_in(head, tuple(ordered))
+        members = [HouseholdMember(head, self.ssin_of(head), "01", since)]
+        head_birth = self.birth_date(head)
+        has_partner = False
+        for index in ordered[1:]:
+            born = self.birth_date(index)
+            gap = (born - head_birth).days / 365.25
+            if gap >= 16:
+                relationship = "03"
+            elif not has_partner and gap <= 15:
+                relationship, has_partner = "02", True
+            else:
+                relationship = "15"
+            members.append(HouseholdMember(index, self.ssin_of(index), relationship,
+                                           max(since, born)))
+        address = self._address(self._rng(head, "home"), AddressKind.RESIDENTIAL, since)
+        return Household(tuple(members), address, since)
+
+    def address_history(self, index: int) -> tuple[Address, ...]:
+        """The person's residential addresses, most recent first (the first is current)."""
+        household = self.household(index)
+        current = household.address
+        member = household.member(index)
+        if member.since != current.since:
+            current = replace(current, since=member.since)
+        rng = self._rng(index, "addresses")
+        history = [current]
+        moved = member.since
+        for _ in range(rng.randint(0, 3)):
+            earlier = moved - _dt.timedelta(days=rng.randint(200, 3000))
+            if earlier <= self._adult(index):
+                break
+            history.append(self._address(rng, AddressKind.RESIDENTIAL, earlier))
+            moved = earlier
+        return tuple(history)
+
+    # --- persons --------------------------------------------------------------------
+
+    def person(self, index: int) -> Person:
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        rng = self._rng(index)
+        number = self.ssin_of(index)
+        birth_date = self.birth_date(index)
+        household = self.household(index)
+        member = household.member(index)
+        _language, _last, givens = self._name(index)
+        last = self.last_name(index)
+        birth_place = rng.choice(_MUNICIPALITIES)
+        home = household.address
+        decease = None
+        died = self.death_date(index)
+        if died is not None:
+            decease = Decease(
+                date=PartialDate.of(died),
+                place=Place(country_code="150", municipality_code=home.municipality_code,
+                            name=home.municipality),
+            )
+        civil_states = self._civil_states(index, household, rng)
+        register = self.register_of(index)
+        address = replace(home, since=member.since)
+        if register is Register.BIS:
+            # The BIS register holds a contact address, not a national-register residence.
+            address = replace(address, kind=AddressKind.CONTACT)
+        replaces = self.replaces(index)
         return Person(
             ssin=number,
             register=register,
@@ -219,15 +468,66 @@ class Population:
             ),
             decease=decease,
             nationalities=(Nationality(code=rng.choice(_NATIONALITIES), since=birth_date),),
-            civil_states=tuple(civil_states),
+            civil_states=civil_states,
             addresses=(address,),
             register_since=birth_date,
-            canceled=replaced is not None,
+            canceled=self.replaced_by(index) is not None,
+            replaces=self.ssin_of(replaces) if replaces is not None else None,
+        )
+
+    def _civil_states(self, index: int, household: Household,
+                      rng: random.Random) -> tuple[CivilState, ...]:
+        born = PartialDate.of(self.birth_date(index))
+        single = CivilState(code="10", since=born)
+        home = household.address
+        place = Place(country_code="150", municipality_code=home.municipality_code,
+                      name=home.municipality)
+        member = household.member(index)
+        partner = None
+        if member.relationship == "02":
+            partner = household.head
+        elif member.relationship == "01":
+            partner = next((m for m in household.members if m.relationship == "02"), None)
+        if partner is not None:
+            married = CivilState(code="20", partner_ssin=partner.ssin, place=place,
+                                 since=PartialDate.of(household.since))
+            return married, single
+        if rng.random() < 0.25:
+            wed = self._adult(index) + _dt.timedelta(days=rng.randint(0, 4000))
+            divorced = wed + _dt.timedelta(days=rng.randint(400, 4000))
+            return (
+                CivilState(code="50", since=PartialDate.of(min(divorced, _LATEST_MOVE))),
+                CivilState(code="20", partner_reference=f"FICT{index:08d}", place=place,
+                           since=PartialDate.of(min(wed, _LATEST_MOVE))),
+                single,
+            )
+        return (single,)
+
+    def facts(self, index: int) -> _facts.Facts:
+        """What the authentic sources know about the person (see `ksz_client.sandbox.facts`)."""
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        household = self.household(index)
+        language = next((lang for name, _n, _p, lang in _MUNICIPALITIES
+                         if name == household.address.municipality), "nl")
+        member = household.member(index)
+        return _facts.generate(
+            seed=self.seed,
+            index=index,
+            birth=self.birth_date(index),
+            death=self.death_date(index),
+            region=language,
+            household_size=len(household.members),
+            has_children=member.relationship in ("01", "02")
+            and any(m.relationship == "03" for m in household.members),
         )
 
     def profile(self, index: int) -> Profile:
         person = self.person(index)
         replaced = self.replaced_by(index)
+        household = self.household(index)
+        facts = self.facts(index)
+        fault = self.fault_of(index)
         assert person.birth is not None
         return Profile(
             ssin=person.ssin,
@@ -238,7 +538,56 @@ class Population:
             deceased=person.deceased,
             replaced_by=self.ssin_of(replaced) if replaced is not None else None,
             language=_language_of(person),
+            fault=fault.kind.value if fault is not None else None,
+            household_size=len(household.members),
+            relationship=household.member(index).relationship,
+            has_employment=facts.has_employment,
+            self_employed=facts.self_employed,
+            insured=facts.insured,
+            unemployed=facts.unemployed,
+            pensioned=facts.pensioned,
+            job_seeker=facts.job_seeking,
+            incapacitated=facts.incapacitated,
+            has_disability=facts.disability is not None,
+            has_child_benefits=bool(facts.child_benefits),
+            social_tariff=bool(facts.social_tariffs),
+            has_real_estate=bool(facts.real_estate),
+            has_holiday_pay=bool(facts.holiday_pay),
+            leefloon=facts.on_leefloon,
+            mediprima=facts.on_mediprima,
         )
+
+    def select(self, where: Mapping[str, str] | None = None, *, limit: int | None = None,
+               start: int = 0) -> Iterator[Profile]:
+        """Profiles matching every ``key=value`` of `where`, in index order, at most `limit`.
+
+        Keys decided by the index alone (fault, deceased, replaced, register)
+        are checked before a person is generated, so that even a large
+        population answers ``fault=reset`` at once.
+        """
+        where = dict(where or {})
+        cheap = {k: where.pop(k) for k in ("fault", "deceased", "replaced", "register")
+                 if k in where}
+        found = 0
+        indexes: Iterator[int] = iter(range(start, self.size))
+        if "fault" in cheap and cheap["fault"].strip().casefold() not in ("", "none", "null"):
+            indexes = iter(range(max(start, self._first_fault), self.size))
+        for index in indexes:
+            if limit is not None and found >= limit:
+                return
+            fault = self.fault_of(index)
+            quick = {
+                "fault": fault.kind.value if fault is not None else None,
+                "deceased": self.is_deceased(index),
+                "replaced": self.replaced_by(index) is not None,
+                "register": self.register_of(index).value,
+            }
+            if not all(_same(quick[k], v) for k, v in cheap.items()):
+                continue
+            profile = self.profile(index)
+            if profile.matches(where):
+                found += 1
+                yield profile
 
     def __iter__(self) -> Iterator[Person]:
         return (self.person(i) for i in range(self.size))
@@ -258,19 +607,18 @@ class Population:
         want_given = phonetic_key(given_names[0]) if given_names else None
         found: list[Person] = []
         for index in range(self.size):
-            person = self.person(index)
-            if phonetic_key(person.name.last_name) != want_last:
-                continue
-            if want_given and not any(phonetic_key(g) == want_given
-                                      for g in person.name.given_names):
-                continue
-            if gender is not None and person.gender is not gender:
-                continue
-            if birth is not None and person.birth is not None and not _birth_matches(
-                person.birth.date, birth, tolerance
+            if birth is not None and not _birth_matches(
+                PartialDate.of(self.birth_date(index)), birth, tolerance
             ):
                 continue
-            found.append(person)
+            if gender is not None and self.ssin_of(index).gender is not gender:
+                continue
+            _language, _last, givens = self._name(index)
+            if want_given and not any(phonetic_key(g) == want_given for g in givens):
+                continue
+            if phonetic_key(self.last_name(index)) != want_last:
+                continue
+            found.append(self.person(index))
             if len(found) >= limit:
                 break
         return found
@@ -285,7 +633,7 @@ def _birth_matches(actual: PartialDate, wanted: PartialDate, tolerance: int) -> 
 
 
 def _language_of(person: Person) -> str:
-    address = person.residential_address
+    address = person.addresses[0] if person.addresses else None
     for name, _nis, _postal, language in _MUNICIPALITIES:
         if address is not None and address.municipality == name:
             return language

@@ -2,23 +2,38 @@
 
 Keep-alive connections and TCP_NODELAY: without it a local server stalls
 about 40 ms per call on delayed ACKs. One thread per connection; a
-failing request never stops the server.
+failing request never stops the server. With an `ssl.SSLContext` it serves
+HTTPS; the TLS handshake happens in the connection's thread, so a slow or
+broken client never blocks the accept loop.
+
+A WSGI app may raise `AbortConnection` to have the connection dropped without
+an answer (the sandbox's ``reset`` fault); response bodies are written chunk
+by chunk as the app yields them (its ``slow-body`` fault).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import socketserver
+import ssl
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
-__all__ = ["WsgiServer"]
+__all__ = ["AbortConnection", "WsgiServer"]
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+_HANDSHAKE_TIMEOUT = 10.0
+
+
+class AbortConnection(Exception):  # noqa: N818 - it is a request, not an error
+    """Raised by a WSGI app to drop the connection without answering (a TCP reset)."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -83,19 +98,49 @@ class _Handler(BaseHTTPRequestHandler):
             headers[:] = response_headers
             return lambda _data: None
 
-        chunks = b"".join(self.server.app(environ, start_response))
-        code, _, reason = status_line[0].partition(" ")
+        try:
+            result = self.server.app(environ, start_response)
+        except AbortConnection:
+            self._abort()
+            return
+        try:
+            chunks = iter(result)
+            # A WSGI app may call start_response only when its first chunk is asked for.
+            first = next(chunks, b"")
+            self._send_head(status_line[0], headers)
+            self.wfile.write(first)
+            self.wfile.flush()
+            for chunk in chunks:
+                self.wfile.write(chunk)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True  # the client went away mid-answer
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    def _send_head(self, status: str, headers: list[tuple[str, str]]) -> None:
+        code, _, reason = status.partition(" ")
         self.send_response(int(code), reason)
         has_length = False
         for name, value in headers:
             has_length = has_length or name.lower() == "content-length"
             self.send_header(name, value)
         if not has_length:
-            self.send_header("Content-Length", str(len(chunks)))
+            # Without a length the end of the body is the end of the connection.
+            self.close_connection = True
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(chunks)
+
+    def _abort(self) -> None:
+        # SO_LINGER with a zero timeout: close() sends a TCP RST, not a FIN.
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+        self.server.aborted.add(id(self.connection))
 
 
 class _ThreadingServer(socketserver.ThreadingMixIn, HTTPServer):
@@ -104,21 +149,51 @@ class _ThreadingServer(socketserver.ThreadingMixIn, HTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: WsgiApp, *, verbose: bool,
-                 max_body_bytes: int, tls: bool) -> None:
+                 max_body_bytes: int, tls: ssl.SSLContext | None) -> None:
         self.app = app
         self.verbose = verbose
         self.max_body_bytes = max_body_bytes
         self.tls = tls
+        self.aborted: set[int] = set()
         super().__init__(address, _Handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
         conn, addr = super().get_request()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.tls is not None:
+            conn = self.tls.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
         return conn, addr
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if isinstance(request, ssl.SSLSocket):
+            # In the connection's own thread: a client that never completes the
+            # handshake holds up nobody else.
+            request.settimeout(_HANDSHAKE_TIMEOUT)
+            try:
+                request.do_handshake()
+            except (OSError, ssl.SSLError):
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        if id(request) in self.aborted:
+            # No orderly shutdown: the close must reach the client as a reset.
+            self.aborted.discard(id(request))
+            self.close_request(request)
+            return
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if self.verbose:
+            super().handle_error(request, client_address)
 
 
 class WsgiServer:
-    """Serve a WSGI app on ``host:port`` (port 0 picks a free one) in threads."""
+    """Serve a WSGI app on ``host:port`` (port 0 picks a free one) in threads.
+
+    `tls` is a server-side `ssl.SSLContext`; with it the server speaks HTTPS.
+    """
 
     def __init__(
         self,
@@ -128,9 +203,10 @@ class WsgiServer:
         port: int = 0,
         verbose: bool = False,
         max_body_bytes: int = 1024 * 1024,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self._server = _ThreadingServer(
-            (host, port), app, verbose=verbose, max_body_bytes=max_body_bytes, tls=False
+            (host, port), app, verbose=verbose, max_body_bytes=max_body_bytes, tls=tls
         )
         self._thread: threading.Thread | None = None
 
@@ -139,9 +215,14 @@ class WsgiServer:
         return int(self._server.server_address[1])
 
     @property
+    def host(self) -> str:
+        return str(self._server.server_address[0])
+
+    @property
     def url(self) -> str:
-        host = str(self._server.server_address[0])
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self._server.tls is not None else "http"
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        return f"{scheme}://{host}:{self.port}"
 
     def serve_forever(self) -> None:
         """Serve until `shutdown` (or Ctrl-C in the caller)."""

@@ -1,9 +1,15 @@
 """Sandbox handlers: one module per KSZ service, registered by (service, operation).
 
-A handler gets the validated request payload and answers with a `Answer`:
-the KSZ status and, when there is data, a function that fills ``result``.
-The engine (``sandbox/app.py``) does everything that is the same for all
-services: routing, signatures, validation, the common response blocks.
+A WS-Consult handler gets the validated request payload and answers with an
+`Answer`: the KSZ status and, when there is data, a function that fills
+``result``. An SSDN handler (registered by ServiceId) gets the payload of
+the ``ServiceRequest`` and answers with an `SsdnAnswer`: its result summary
+and reply payload. The engine (``sandbox/app.py``) does everything that is the
+same for all services: routing, signatures, validation, organisation, legal
+context, finality, faults and the common response blocks.
+
+A handler that changes state does it through ``ctx.state`` and records
+``ctx.ticket``, the KSZ ticket of the answer, with the change.
 """
 
 from __future__ import annotations
@@ -14,20 +20,45 @@ from dataclasses import dataclass
 from typing import Final
 
 from ksz_client import _xml
+from ksz_client.sandbox.organisations import SandboxOrganisation
 from ksz_client.sandbox.population import Population
+from ksz_client.sandbox.state import SandboxState
 from ksz_client.types import Information, Status
 
-__all__ = ["HANDLERS", "Answer", "Handler", "HandlerContext", "handles", "status"]
+__all__ = [
+    "HANDLERS",
+    "SSDN_HANDLERS",
+    "Answer",
+    "Handler",
+    "HandlerContext",
+    "SsdnAnswer",
+    "SsdnDetail",
+    "SsdnHandler",
+    "describe",
+    "handles",
+    "handles_ssdn",
+    "ssdn_error",
+    "status",
+]
 
 
 @dataclass(frozen=True)
 class HandlerContext:
-    """What a handler may use: the population, the caller and the time."""
+    """What a handler may use: the population, the state, the caller, the time, the ticket."""
 
     population: Population
     legal_context: str
     organisation: str
+    """The calling organisation's KBO number (or ``sector/institution``)."""
     now: _dt.datetime
+    state: SandboxState | None = None
+    ticket: str = ""
+    """The KSZ ticket (``ticketCBSS`` / SSDN ``Ticket``) of this answer."""
+    caller: SandboxOrganisation | None = None
+
+    @property
+    def today(self) -> _dt.date:
+        return self.now.date()
 
 
 @dataclass(frozen=True)
@@ -50,16 +81,64 @@ def handles(service: str, operation: str) -> Callable[[Handler], Handler]:
     return register
 
 
+@dataclass(frozen=True)
+class SsdnDetail:
+    """One ``ResultSummary/Detail``."""
+
+    severity: str
+    reason_code: str
+    diagnostic: str
+    information: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SsdnAnswer:
+    """The answer of an SSDN handler: ``@ok``, ``ReturnCode``, details and reply payload."""
+
+    ok: str = "YES"
+    return_code: int = 0
+    details: tuple[SsdnDetail, ...] = ()
+    payload: _xml.Element | None = None
+    operation: str | None = None
+    """The catalogue operation this request turned out to be (e.g. ``REGISTER``)."""
+
+
+SsdnHandler = Callable[[HandlerContext, _xml.Element], SsdnAnswer]
+SSDN_HANDLERS: dict[str, SsdnHandler] = {}
+
+
+def handles_ssdn(service_id: str) -> Callable[[SsdnHandler], SsdnHandler]:
+    """Register a handler for an SSDN ServiceId."""
+
+    def register(fn: SsdnHandler) -> SsdnHandler:
+        SSDN_HANDLERS[service_id] = fn
+        return fn
+
+    return register
+
+
+def ssdn_error(reason_code: str, diagnostic: str, *, operation: str | None = None,
+               **information: str) -> SsdnAnswer:
+    """An SSDN refusal: ``ok="NO"``, ReturnCode 10000, one ERROR detail."""
+    return SsdnAnswer(
+        ok="NO",
+        return_code=10000,
+        details=(SsdnDetail("ERROR", reason_code, diagnostic, tuple(information.items())),),
+        operation=operation,
+    )
+
+
 _TEXTS: Final = {
     "MSG00000": "Treatment successful",
     "MSG00100": "No data found at the source",
+    "MSG00003": "Unexpected internal error",
     "MSG00005": "SSIN does not exist",
     "MSG00006": "SSIN has been replaced",
     "MSG00008": "Invalid data",
     "MSG00009": "Person is deceased",
     "MSG00011": "Invalid SSIN structure",
     "MSG00012": "SSIN not sufficiently integrated",
-    "MSG00013": "Operation not allowed for this legal context",
+    "MSG00013": "Operation not allowed for this legal context and credentials",
 }
 
 
@@ -73,5 +152,11 @@ def status(value: str, code: str, **information: str) -> Status:
     )
 
 
+def describe(code: str) -> str | None:
+    """The KSZ's usual description of a status code."""
+    return _TEXTS.get(code)
+
+
 # Importing the handler modules registers them.
-from ksz_client.sandbox.handlers import person as _person  # noqa: E402, F401
+from ksz_client.sandbox.handlers import person as _person  # noqa: E402, F401, I001
+from ksz_client.sandbox.handlers import manage_access as _manage_access  # noqa: E402, F401
