@@ -14,6 +14,8 @@ EXPECTED = {
     # value types
     "CallContext", "PartialDate", "Period", "Status", "StatusValue", "Receipt", "Information",
     "PersonName", "Address", "AddressKind", "Place", "Ssin", "Gender", "SsinKind",
+    # audit log
+    "AuditLog", "AuditError",
     # seams
     "CallObserver", "Exchange", "Outcome", "Transport", "HttpRequest", "HttpResponse",
     "RequestsTransport", "RetryPolicy",

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ksz_client._exceptions import (
+    AuditError,
     ConfigError,
     ConnectError,
     DuplicateId,
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
         RetryPolicy,
         Transport,
     )
+    from ksz_client.audit import AuditLog
     from ksz_client.hooks import CallObserver, Exchange, Outcome
     from ksz_client.types import (
         Address,
@@ -89,6 +91,7 @@ __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
     "KszClient": "ksz_client._client",
+    "AuditLog": "ksz_client.audit",
     **dict.fromkeys(
         ("Application", "Auth", "AuthMode", "Environment", "KszConfig", "Organisation",
          "Secret", "Timeouts", "Trust"),
@@ -124,6 +127,8 @@ __all__ = [
     "Address",
     "AddressKind",
     "Application",
+    "AuditError",
+    "AuditLog",
     "Auth",
     "AuthMode",
     "CallContext",

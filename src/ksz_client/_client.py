@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -33,6 +34,10 @@ from ksz_client._exceptions import (
     TransportError,
 )
 from ksz_client._pki import Credentials, load_certificate, load_pkcs12
+from ksz_client._redact import install_log_redaction
+from ksz_client.audit._guard import FinalityGuard
+from ksz_client.audit._observer import AuditObserver, RecordMeta
+from ksz_client.audit._register import IntegrationRegister, MemoryRegister
 from ksz_client.catalogue import Operation, OperationKind, Service
 from ksz_client.hooks import CallObserver, Exchange, Outcome
 from ksz_client.ssin import Ssin
@@ -40,6 +45,7 @@ from ksz_client.ssin import validate as validate_ssin
 from ksz_client.types import CallContext, Receipt, Status
 
 if TYPE_CHECKING:
+    from ksz_client.audit import AuditLog
     from ksz_client.services.person import PersonService
     from ksz_client.wsse import Signer, Verifier
 
@@ -82,9 +88,24 @@ class _Core:
         clock: Callable[[], _dt.datetime],
     ) -> None:
         self.config = config
-        self.observers = tuple(observers)
         self.retry = retry
         self.clock = clock
+        key = config.audit.redaction_key
+        install_log_redaction(key.reveal().encode() if key is not None else None)
+        # The audit log: the one an AuditObserver passed in writes to, else the
+        # configured one (opened on first use, shared per process), else none.
+        meta = RecordMeta.from_config(config)
+        self._audit_lock = threading.Lock()
+        self._audit: AuditLog | None = None
+        self._explicit_audit = next((o for o in observers if isinstance(o, AuditObserver)), None)
+        auto: tuple[CallObserver, ...] = ()
+        if self._explicit_audit is None and config.audit_enabled:
+            auto = (AuditObserver(self._required_audit_log, meta),)
+        self.observers = (*auto, *observers)
+        self._memory_register = MemoryRegister()
+        self.guard = FinalityGuard(
+            config.finality, self.register, meta=meta, audit=self.audit_log, clock=clock
+        )
         self.signer: Signer | None = None
         self.verifier: Verifier | None = None
         if config.auth.mode is AuthMode.X509:
@@ -128,6 +149,8 @@ class _Core:
             quality_code=context.quality_code,
         )
         ticket = str(uuid.uuid4())
+        # Finality and in-doubt rules: refused calls are recorded DENIED and never built.
+        self.guard.check(service, operation, context, subjects, call_id=ticket)
         sent_at = self.clock()
         payload = _soap.new_request(
             operation.request_element,
@@ -282,8 +305,39 @@ class _Core:
         for observer in self.observers:
             observer.after_receive(exchange, outcome)
 
+    # --- audit ------------------------------------------------------------------
+
+    def audit_log(self) -> AuditLog | None:
+        """The audit log calls are recorded in (opened on first use), or None."""
+        if self._explicit_audit is not None:
+            return self._explicit_audit.log
+        if not self.config.audit_enabled:
+            return None
+        with self._audit_lock:
+            if self._audit is None:
+                from ksz_client.audit import _shared
+
+                self._audit = _shared.acquire(self.config)
+            return self._audit
+
+    def _required_audit_log(self) -> AuditLog:
+        log = self.audit_log()
+        assert log is not None  # only called when auditing is on
+        return log
+
+    def register(self) -> IntegrationRegister:
+        """The register of integrations: the audit log's, else one in memory."""
+        log = self.audit_log()
+        return log.integrations if log is not None else self._memory_register
+
     def close(self) -> None:
         self.transport.close()
+        with self._audit_lock:
+            log, self._audit = self._audit, None
+        if log is not None:
+            from ksz_client.audit import _shared
+
+            _shared.release(log)
 
 
 @functools.lru_cache(maxsize=8)
@@ -453,6 +507,25 @@ class KszClient:
                 )
             ),
         )
+
+    @property
+    def audit(self) -> AuditLog | None:
+        """The audit log this client records its calls in (None when auditing is off).
+
+        Opened on first use; shared with the other clients of the process that
+        name the same log. Query it with ``client.audit.query(reader=...)``.
+        """
+        return self._core.audit_log()
+
+    @property
+    def integrations(self) -> IntegrationRegister:
+        """The local register of integrations the finality guard checks.
+
+        Kept in the audit log's database; in memory when auditing is off (the
+        sandbox by default). ManageAccess REGISTER/UNREGISTER and ``ksz access
+        sync`` feed it through ``add``, ``remove`` and ``replace_all``.
+        """
+        return self._core.register()
 
     @cached_property
     def person(self) -> PersonService:

@@ -24,14 +24,18 @@ from ksz_client._exceptions import ConfigError
 __all__ = [
     "ENVIRONMENTS",
     "Application",
+    "Audit",
     "Auth",
     "AuthMode",
     "Environment",
+    "Finality",
+    "FinalityMode",
     "KszConfig",
     "Organisation",
     "Secret",
     "Timeouts",
     "Trust",
+    "default_data_dir",
 ]
 
 
@@ -204,6 +208,78 @@ class Application:
     version: str = ""
 
 
+class FinalityMode(StrEnum):
+    """What the finality guard does with a call no integration covers."""
+
+    ENFORCE = "enforce"  # refuse before sending (NotIntegrated) and record DENIED
+    WARN = "warn"  # log a warning and send
+    OFF = "off"  # no local check (the KSZ still answers MSG00012)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Where and how the audit log is kept (README "Audit and finality").
+
+    ``enabled`` None means the default: on for ``test``, ``acpt`` and ``prod``
+    (in the user's data directory unless ``path`` or ``dsn`` says otherwise),
+    and in the sandbox only when ``path`` or ``dsn`` is set. ``dsn`` is a
+    `Secret` because a PostgreSQL connection string may hold a password.
+    """
+
+    enabled: bool | None = None
+    path: Path | None = None
+    dsn: Secret | None = None
+    schema: str | None = None
+    checkpoint_every: int = 1000
+    checkpoint_minutes: float = 60.0
+    checkpoint_key_file: Path | None = None
+    checkpoint_dir: Path | None = None
+    retention_years: int = 10
+    redaction_key: Secret | None = None
+
+    def __post_init__(self) -> None:
+        if self.path is not None and self.dsn is not None:
+            raise ConfigError("set audit.path (SQLite) or audit.dsn (PostgreSQL), not both",
+                              key="audit.dsn")
+        if self.schema is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", self.schema):
+            raise ConfigError("must be a lower-case SQL identifier", key="audit.schema")
+        if isinstance(self.checkpoint_every, bool) or self.checkpoint_every <= 0:
+            raise ConfigError("must be a positive number of records", key="audit.checkpoint_every")
+        if isinstance(self.checkpoint_minutes, bool) or self.checkpoint_minutes <= 0:
+            raise ConfigError("must be a positive number of minutes",
+                              key="audit.checkpoint_minutes")
+        if isinstance(self.retention_years, bool) or self.retention_years < 1:
+            raise ConfigError("must be at least 1 (the KSZ keeps its own logs 10 years)",
+                              key="audit.retention_years")
+
+
+@dataclass(frozen=True)
+class Finality:
+    """The finality guard: refuse, before sending, a consultation no integration covers.
+
+    ``allowed_legal_contexts`` adds legal contexts to the known ones of the
+    catalogue (`ksz_client.catalogue.LEGAL_CONTEXTS`); any other is refused
+    before sending, like a call without integration.
+    """
+
+    mode: FinalityMode = FinalityMode.ENFORCE
+    allowed_legal_contexts: tuple[str, ...] = ()
+
+
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the SDK keeps its data by default: ``$XDG_DATA_HOME/ksz-client``.
+
+    Falls back to ``~/.local/share/ksz-client`` (``%LOCALAPPDATA%\\ksz-client``
+    on Windows).
+    """
+    env = os.environ if env is None else env
+    if env.get("XDG_DATA_HOME"):
+        return Path(env["XDG_DATA_HOME"]) / "ksz-client"
+    if os.name == "nt" and env.get("LOCALAPPDATA"):
+        return Path(env["LOCALAPPDATA"]) / "ksz-client"
+    return Path.home() / ".local" / "share" / "ksz-client"
+
+
 @dataclass(frozen=True)
 class KszConfig:
     """Everything the client needs to reach the KSZ. Frozen; build variants with `replace`."""
@@ -225,6 +301,8 @@ class KszConfig:
     default_dossier: str | None = None
     max_response_bytes: int = 20 * 1024 * 1024
     pool_size: int = 16
+    audit: Audit = field(default_factory=Audit)
+    finality: Finality = field(default_factory=Finality)
 
     def __post_init__(self) -> None:
         if self.environment is Environment.SANDBOX and not self.endpoint:
@@ -253,6 +331,21 @@ class KszConfig:
             raise ConfigError("must be positive", key="limits.max_response_bytes")
         if self.pool_size <= 0:
             raise ConfigError("must be positive", key="limits.pool_size")
+        if self.environment is Environment.PROD and self.audit.enabled is False:
+            raise ConfigError(
+                "production calls are always recorded (KSZ logging principle); "
+                "point audit.path or audit.dsn where the log must be kept",
+                key="audit.enabled",
+            )
+
+    @property
+    def audit_enabled(self) -> bool:
+        """Whether calls are recorded in an audit log (see `Audit`)."""
+        if self.audit.enabled is not None:
+            return self.audit.enabled
+        if self.audit.path is not None or self.audit.dsn is not None:
+            return True
+        return self.environment is not Environment.SANDBOX
 
     def __repr__(self) -> str:
         org = self.organisation
@@ -362,6 +455,19 @@ _KEYS: Final[Mapping[str, str]] = {
     "context.user": "str",
     "context.legal_context": "str",
     "context.dossier": "str",
+    "audit.enabled": "bool",
+    "audit.path": "path",
+    "audit.dsn": "str",
+    "audit.dsn_env": "str",
+    "audit.schema": "str",
+    "audit.checkpoint_every": "int",
+    "audit.checkpoint_minutes": "float",
+    "audit.checkpoint_key_file": "path",
+    "audit.checkpoint_dir": "path",
+    "audit.retention_years": "int",
+    "audit.redaction_key_env": "str",
+    "finality.mode": "str",
+    "finality.allowed_legal_contexts": "strs",
 }
 _SECRET_KEYS: Final = frozenset(
     {"auth.key_password", "auth.pkcs12_password", "auth.password", "password", "key_password"}
@@ -382,6 +488,10 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(f"{file.name} is not valid TOML ({exc})", key="config") from None
     except OSError as exc:
         raise ConfigError(f"cannot read {file.name}: {exc.strerror}", key="config") from None
+
+
+# A password in a PostgreSQL connection string, key=value or URL form.
+_DSN_PASSWORD: Final = re.compile(r"(?:^|\s)password\s*=|://[^/@\s]*:[^/@\s]*@", re.IGNORECASE)
 
 
 def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -412,6 +522,13 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
     for key in flat:
         if key not in _KEYS and not key.startswith("endpoints."):
             raise ConfigError("unknown key", key=key)
+    dsn = flat.get("audit.dsn")
+    if isinstance(dsn, str) and _DSN_PASSWORD.search(dsn):
+        raise ConfigError(
+            "secrets are not read from the file; put the connection string in the "
+            "variable named by audit.dsn_env (default KSZ_AUDIT_DSN), or use a .pgpass file",
+            key="audit.dsn",
+        )
     return flat
 
 
@@ -473,6 +590,11 @@ class _Reader:
             if not isinstance(value, str):
                 raise TypeError
             return self._path(value)
+        if kind == "strs":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+                raise TypeError
+            return tuple(i.strip() for i in items if i.strip())
         if kind == "paths":
             items = value.split(os.pathsep) if isinstance(value, str) else value
             if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
@@ -558,7 +680,39 @@ class _Reader:
             default_dossier=self.get("context.dossier"),
             max_response_bytes=_given(self.get("limits.max_response_bytes"), 20 * 1024 * 1024),
             pool_size=_given(self.get("limits.pool_size"), 16),
+            audit=self.audit(),
+            finality=self.finality(),
         )
+
+    def audit(self) -> Audit:
+        dsn_text = self.get("audit.dsn")
+        dsn = Secret(dsn_text) if dsn_text else self.secret("audit.dsn_env", "KSZ_AUDIT_DSN")
+        return Audit(
+            enabled=self.get("audit.enabled"),
+            path=self.get("audit.path"),
+            dsn=dsn,
+            schema=self.get("audit.schema"),
+            checkpoint_every=_given(self.get("audit.checkpoint_every"), Audit.checkpoint_every),
+            checkpoint_minutes=_given(self.get("audit.checkpoint_minutes"),
+                                      Audit.checkpoint_minutes),
+            checkpoint_key_file=self.get("audit.checkpoint_key_file"),
+            checkpoint_dir=self.get("audit.checkpoint_dir"),
+            retention_years=_given(self.get("audit.retention_years"), Audit.retention_years),
+            redaction_key=self.secret("audit.redaction_key_env", "KSZ_AUDIT_REDACTION_KEY"),
+        )
+
+    def finality(self) -> Finality:
+        mode_text = self.get("finality.mode") or FinalityMode.ENFORCE.value
+        try:
+            mode = FinalityMode(mode_text)
+        except ValueError:
+            raise ConfigError("must be enforce, warn or off", key="finality.mode") from None
+        allowed = self.get("finality.allowed_legal_contexts") or ()
+        for value in allowed:
+            if len(value) > 64:
+                raise ConfigError("a legal context has at most 64 characters",
+                                  key="finality.allowed_legal_contexts")
+        return Finality(mode=mode, allowed_legal_contexts=allowed)
 
 
 def _given(value: Any, default: Any) -> Any:
@@ -572,6 +726,7 @@ _KIND_TEXT: Final = {
     "bool": "true or false",
     "path": "a file path",
     "paths": "a list of file paths",
+    "strs": "a list of strings",
 }
 
 

@@ -13,6 +13,7 @@ KszError
 │   ├── HttpStatusError             HTTP status that is neither 200 nor a SOAP fault
 │   └── InDoubtError                a mutation may have been received; it is never re-sent
 ├── ResponseError                   the answer is not a well-formed, expected KSZ message
+├── AuditError                      the audit log cannot record or be read; nothing was sent
 ├── SignatureError                  WS-Security verification of a response failed
 │   ├── MissingSignature            no Security header or no ds:Signature
 │   ├── UntrustedCertificate        signed by a certificate that is not pinned in trust
@@ -33,10 +34,14 @@ KszError
     └── KszFault                    SOAP fault (e.g. MSG00003), with its details
 ```
 
+`AuditError` stops a call before any byte leaves when its INTENT record
+cannot be committed.
+
 `InvalidSsin` is both a `ValidationError` (raised locally before I/O) and,
 through `InvalidSsinStructure`, the KSZ's MSG00011 answer: catching
 `InvalidSsin` catches both. `NotIntegrated` is raised by the KSZ (MSG00012)
-and, before sending, by the finality guard.
+and, before sending, by the finality guard (same code, no `ticket_cbss`: the
+KSZ never saw the call).
 
 No exception carries an SSIN, a secret or a payload in its message: SSINs are
 available as attributes for code that needs them, never in `str(exc)`.
@@ -48,6 +53,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "AuditError",
     "ConfigError",
     "ConnectError",
     "DuplicateId",
@@ -168,6 +174,17 @@ class ResponseError(KszError):
 
     Raised for malformed, truncated, DTD-carrying or oversized documents and for
     a missing required element. Unknown extra elements are tolerated.
+    """
+
+
+# --- audit log ---------------------------------------------------------------
+
+
+class AuditError(KszError):
+    """The audit log could not record (or be read).
+
+    Raised before sending when a call's INTENT record cannot be committed:
+    nothing was sent. The message never contains an SSIN or a payload.
     """
 
 

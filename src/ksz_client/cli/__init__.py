@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The ``ksz`` parser; only the service command named in ``argv`` is built in full."""
-    from ksz_client.cli import _generated, _sandbox, _services, _ssin
+    from ksz_client.cli import _audit, _generated, _sandbox, _services, _ssin
 
     parser = _Parser(
         prog="ksz",
@@ -57,6 +57,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _services.register(sub)
     _generated.register(sub, _selected_service(argv))
     _sandbox.register(sub)
+    _audit.register(sub)
     return parser
 
 
