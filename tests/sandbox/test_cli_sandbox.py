@@ -111,8 +111,8 @@ def _serve(tmp_path: Path, name: str, state: Path) -> tuple[subprocess.Popen[str
     return server, config
 
 
-def _stop(server: subprocess.Popen[str]) -> str:
-    server.send_signal(signal.SIGINT)
+def _stop(server: subprocess.Popen[str], sig: int = signal.SIGINT) -> str:
+    server.send_signal(sig)
     out, _err = server.communicate(timeout=30)
     assert server.returncode == EXIT_OK
     return out
@@ -173,3 +173,30 @@ def test_serve_on_a_busy_port_is_a_usage_error(capsys: pytest.CaptureFixture[str
     state = SqliteState(tmp_path / "state.db")
     state.next_sequence("x")
     state.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("ignored", [False, True], ids=["plain", "sigint-ignored"])
+def test_serve_stops_cleanly_on_sigterm_and_on_an_ignored_sigint(
+    tmp_path: Path, ignored: bool
+) -> None:
+    # A background job of a non-interactive shell starts with SIGINT ignored;
+    # service managers stop with SIGTERM. Both must end the server cleanly.
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ksz_client.cli", "sandbox", "serve", "--port", "0",
+         "--persons", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        preexec_fn=ignore_sigint if ignored else None,  # noqa: PLW1509 - test only
+    )
+    try:
+        assert server.stdout is not None
+        _lines_until(server.stdout, "listening on", 60)
+        out = _stop(server, signal.SIGINT if ignored else signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert "stopped" in out

@@ -90,6 +90,8 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _usage(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
     try:
+        # Before "listening" is printed: whoever waits for that line may stop us at once.
+        _stop_on_signals()
         if args.write_config:
             path = sandbox.write_config(args.write_config)
             sys.stdout.write(f"client configuration written to {path}\n")
@@ -103,6 +105,18 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         sandbox.close()
     return EXIT_OK
+
+
+def _stop_on_signals() -> None:
+    # Ctrl-C, and also SIGTERM (service managers, `kill`) and a SIGINT that a
+    # non-interactive shell set to ignored for a background job: all stop cleanly.
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
 
 
 def _where(items: list[str]) -> dict[str, str] | str:
