@@ -20,10 +20,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
-from ksz_client import _soap, _transport, _xml
+from lxml import etree
+
+from ksz_client import _soap, _ssdn, _transport, _xml
 from ksz_client._config import AuthMode, Environment, KszConfig
 from ksz_client._exceptions import (
     ConfigError,
+    FaultDetail,
     HttpStatusError,
     InDoubtError,
     InvalidLegalContext,
@@ -38,11 +41,11 @@ from ksz_client._redact import install_log_redaction
 from ksz_client.audit._guard import FinalityGuard
 from ksz_client.audit._observer import AuditObserver, RecordMeta
 from ksz_client.audit._register import IntegrationRegister, MemoryRegister
-from ksz_client.catalogue import Operation, OperationKind, Service
+from ksz_client.catalogue import Operation, OperationKind, Service, WireStyle
 from ksz_client.hooks import CallObserver, Exchange, Outcome
 from ksz_client.ssin import Ssin
 from ksz_client.ssin import validate as validate_ssin
-from ksz_client.types import CallContext, Receipt, Status
+from ksz_client.types import CallContext, Information, Receipt, Status, StatusValue
 
 if TYPE_CHECKING:
     from ksz_client.audit import AuditLog
@@ -57,11 +60,17 @@ _LEGAL_CONTEXT: Final = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_:+\- ]*[a-zA-Z0-9_:+\
 
 @dataclass(frozen=True)
 class Reply:
-    """A verified answer: its payload element, the KSZ status and the receipt."""
+    """A verified answer: its payload element, the KSZ status and the receipt.
+
+    For SSDN services the payload is the service's reply element (e.g.
+    ManageAccessReply) and ``warnings`` the SSDN details of severity WARNING or
+    INFORMATION (returned, not raised).
+    """
 
     payload: _xml.Element
     status: Status
     receipt: Receipt
+    warnings: tuple[FaultDetail, ...] = ()
 
 
 def check_legal_context(value: str) -> str:
@@ -152,20 +161,14 @@ class _Core:
         # Finality and in-doubt rules: refused calls are recorded DENIED and never built.
         self.guard.check(service, operation, context, subjects, call_id=ticket)
         sent_at = self.clock()
-        payload = _soap.new_request(
-            operation.request_element,
-            service.namespace,
-            ticket=ticket,
-            sent_at=sent_at,
-            organisation=self.config.organisation,
-            legal_context=legal_context,
+        envelope = _soap.envelope(
+            self._build_body(service, operation, build, ticket=ticket, sent_at=sent_at,
+                             legal_context=legal_context)
         )
-        build(payload)
-        envelope = _soap.envelope(payload)
         if self.signer is not None:
             self.signer.sign(envelope, now=sent_at)
         content = _xml.to_bytes(envelope)
-        url = self.config.url_for(service.name, service.path, ssdn=service.wire == "ssdn")
+        url = self.config.url_for(service.name, service.path, ssdn=service.wire is WireStyle.SSDN)
         request = _transport.HttpRequest(
             url=url,
             content=content,
@@ -236,6 +239,45 @@ class _Core:
                 raise
             return reply
 
+    def _build_body(
+        self,
+        service: Service,
+        operation: Operation,
+        build: Callable[[_xml.Element], None],
+        *,
+        ticket: str,
+        sent_at: _dt.datetime,
+        legal_context: str,
+    ) -> _xml.Element:
+        """The SOAP Body's payload: a WS-Consult request, or an SSDN document in xmlString."""
+        if service.wire is WireStyle.SSDN:
+            # The service payload (e.g. ManageAccessRequest) inside SSDNRequest; the
+            # legal context is not on the SSDN wire (it is in the audit record).
+            payload = etree.Element(
+                f"{{{service.namespace}}}{operation.request_element}",
+                nsmap={"ns": service.namespace},
+            )
+            build(payload)
+            document = _ssdn.build_request(
+                organisation=self.config.organisation,
+                reference=ticket,
+                sent_at=sent_at,
+                service_id=service.ssdn_service_id or service.name,
+                version=service.version,
+                payload=payload,
+            )
+            return _ssdn.wrap(document)
+        payload = _soap.new_request(
+            operation.request_element,
+            service.namespace,
+            ticket=ticket,
+            sent_at=sent_at,
+            organisation=self.config.organisation,
+            legal_context=legal_context,
+        )
+        build(payload)
+        return payload
+
     def _interpret(
         self,
         response: _transport.HttpResponse,
@@ -266,6 +308,10 @@ class _Core:
             # Only what the signature covered is read: the verified Body.
             body = self.verifier.verify(root, now=self.clock()).body
         payload = next((c for c in body if isinstance(c.tag, str)), None)
+        if service.wire is WireStyle.SSDN:
+            if payload is None:
+                raise ResponseError("the SOAP Body is empty")
+            return self._interpret_ssdn(payload, service, operation, ticket, sent_at)
         expected = f"{{{service.namespace}}}{operation.response_element}"
         if payload is None or payload.tag != expected:
             raise ResponseError(f"the answer is not a {operation.response_element}")
@@ -276,6 +322,56 @@ class _Core:
             payload=payload,
             status=_soap.read_status(payload),
             receipt=_soap.read_receipt(payload, ticket=ticket, sent_at=sent_at),
+        )
+
+    def _interpret_ssdn(
+        self,
+        wrapped: _xml.Element,
+        service: Service,
+        operation: Operation,
+        ticket: str,
+        sent_at: _dt.datetime,
+    ) -> Reply:
+        reply = _ssdn.parse_reply(
+            _ssdn.unwrap(wrapped, max_bytes=self.config.max_response_bytes)
+        )
+        if reply.reference is not None and reply.reference != ticket:
+            raise ResponseError("the answer echoes another request's reference")
+        receipt = Receipt(
+            ticket=ticket,
+            ticket_cbss=reply.ticket,
+            timestamp_sent=sent_at,
+            timestamp_receive=reply.time_receive,
+            timestamp_reply=reply.time_response,
+        )
+        # The message's summary and the service's are read as one: an error in
+        # either raises the typed refusal (the details usually sit with the
+        # service); warnings are handed back with the result.
+        summaries = (reply.summary, *(r.summary for r in reply.service_replies))
+        combined = _ssdn.ResultSummary(
+            ok="NO" if any(s.is_error for s in summaries) else reply.summary.ok,
+            return_code=max(s.return_code for s in summaries),
+            details=tuple(d for s in reversed(summaries) for d in s.details),
+        )
+        warnings = _ssdn.raise_for_summary(combined, ticket=ticket, ticket_cbss=reply.ticket)
+        expected = f"{{{service.namespace}}}{operation.response_element}"
+        served = next((r for r in reply.service_replies
+                       if r.payload is not None and r.payload.tag == expected), None)
+        if served is None or served.payload is None:
+            raise ResponseError(f"the SSDN reply carries no {operation.response_element}")
+        code = combined.return_code
+        return Reply(
+            payload=served.payload,
+            status=Status(
+                value=StatusValue.DATA_FOUND,
+                code=str(code),
+                description="warning" if warnings else "OK",
+                information=tuple(
+                    Information(w.reason_code, w.diagnostic or None) for w in warnings
+                ),
+            ),
+            receipt=receipt,
+            warnings=warnings,
         )
 
     def _notify(

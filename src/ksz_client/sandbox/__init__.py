@@ -301,6 +301,9 @@ class Sandbox:
             f'endpoint = "{self.url}"\n'
             "\n[organisation]\n"
             f'cbe_number = "{SANDBOX_CBE_NUMBER}"\n'
+            "# The SSDN AuthorizedUser: a program id in SSIN form and a contact address.\n"
+            'user_id = "00000000097"\n'
+            'email = "it@ocmw.example"\n'
             "\n[auth]\n"
             'mode = "x509"\n'
             'key_file = "client-key.pem"\n'

@@ -14,7 +14,8 @@ Modelled details (no public source says otherwise):
   (OrgUnit = its KBO number), PRIMARY the sector-level view of the KSZ
   (every OCMW's integrations, OrgUnit = the sector, ``17``), ALL (the
   default) both; a LIST without Purpose echoes Purpose 0;
-- ``ProofOfAuthentication/PersonData`` must match the person's last name
+- REGISTER needs a filled ``ProofOfAuthentication`` (UNREGISTER and LIST accept
+  the empty element the schema requires); its ``PersonData`` must match the person's last name
   (accents and case ignored) and the known parts of the birth date; card
   numbers are accepted unchecked (sandbox persons have no cards);
 - refusals use the SSDN codes 31000007 (mandatory argument missing) and
@@ -142,7 +143,10 @@ def _manage(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     sector_text = _text(request, "Sector")
     sector = _integer(sector_text, "Sector", operation) if sector_text else None
     proof = request.find(f"{_M}ProofOfAuthentication")
-    if proof is None or not any(isinstance(c.tag, str) for c in proof):
+    # The element is always required (schema); its content proves the person is
+    # in front of the OCMW, which only an integration needs.
+    if proof is None or (operation == "REGISTER"
+                         and not any(isinstance(c.tag, str) for c in proof)):
         raise _Refused(ssdn_error(MISSING, "mandatory argument missing: ProofOfAuthentication",
                                   operation=operation))
 
