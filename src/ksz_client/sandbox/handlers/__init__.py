@@ -157,6 +157,14 @@ def describe(code: str) -> str | None:
     return _TEXTS.get(code)
 
 
-# Importing the handler modules registers them.
-from ksz_client.sandbox.handlers import person as _person  # noqa: E402, F401, I001
-from ksz_client.sandbox.handlers import manage_access as _manage_access  # noqa: E402, F401
+def _register_all() -> None:
+    # Every module of this package is a service's handlers; importing it
+    # registers them, so a new service needs no line here.
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_all()
