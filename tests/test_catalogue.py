@@ -419,9 +419,13 @@ def test_person_service_row_is_exact() -> None:
     assert s.operation("searchPersonPhonetically").subject is None
 
 
-def test_only_person_service_is_implemented() -> None:
-    assert [s.name for s in catalogue.services(implemented=True)] == ["PersonService"]
-    assert len(catalogue.services(implemented=False)) == len(SERVICES) - 1
+def test_implemented_and_not_implemented_partition_the_catalogue() -> None:
+    # Which services are implemented is checked against the client classes in
+    # tests/test_service_bindings.py; here: the flag splits the catalogue.
+    done = catalogue.services(implemented=True)
+    todo = catalogue.services(implemented=False)
+    assert "PersonService" in [s.name for s in done]
+    assert len(done) + len(todo) == len(SERVICES)
 
 
 def test_manage_access_kinds_per_action() -> None:
@@ -601,8 +605,8 @@ def test_services_filters() -> None:
     registers = catalogue.services(group=Group.REGISTERS)
     assert registers and all(s.group is Group.REGISTERS for s in registers)
     both = catalogue.services(group=Group.REGISTERS, implemented=True)
-    assert [s.name for s in both] == ["PersonService"]
-    assert catalogue.services(group=Group.NOTIFICATIONS, implemented=True) == ()
+    assert "PersonService" in [s.name for s in both]
+    assert all(s.group is Group.REGISTERS and s.implemented for s in both)
 
 
 @pytest.mark.parametrize(
