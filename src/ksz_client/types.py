@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from ksz_client._exceptions import ValidationError
@@ -18,11 +19,15 @@ __all__ = [
     "Address",
     "AddressKind",
     "CallContext",
+    "EmployerRef",
     "Information",
+    "Money",
+    "Month",
     "PartialDate",
     "Period",
     "PersonName",
     "Place",
+    "Quarter",
     "Receipt",
     "Status",
     "StatusValue",
@@ -236,3 +241,144 @@ class Address:
             line1 += f" bus {self.box}"
         line2 = " ".join(p for p in (self.postal_code, self.municipality) if p)
         return ", ".join(p for p in (line1, line2) if p)
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month (``2024-05``), as unemployment and child-benefit data use."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1000 <= self.year <= 2999 or not 1 <= self.month <= 12:
+            raise ValidationError("a month is YYYY-MM with a month of 01 to 12")
+
+    @classmethod
+    def parse(cls, text: str | Month | _dt.date) -> Month:
+        """``YYYY-MM`` (or a Month, or the month of a date)."""
+        if isinstance(text, Month):
+            return text
+        if isinstance(text, _dt.date):
+            return cls(text.year, text.month)
+        m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+        if not m:
+            raise ValidationError("expected a month as YYYY-MM")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    def months_until(self, other: Month) -> int:
+        """Months from this one to ``other`` (0 for the same month)."""
+        return (other.year - self.year) * 12 + other.month - self.month
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter (``2024Q1``), the unit of DmfA declarations."""
+
+    year: int
+    quarter: int
+
+    def __post_init__(self) -> None:
+        if not 1000 <= self.year <= 2999 or not 1 <= self.quarter <= 4:
+            raise ValidationError("a quarter is YYYYQn with n from 1 to 4")
+
+    @classmethod
+    def parse(cls, text: str | Quarter) -> Quarter:
+        """``YYYYQn`` (CommonV3 ``YearQuarterType``) or ``YYYY-Qn``."""
+        if isinstance(text, Quarter):
+            return text
+        m = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text.strip())
+        if not m:
+            raise ValidationError("expected a quarter as YYYYQn (e.g. 2024Q1)")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, day: _dt.date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + self.quarter // 4, self.quarter % 4 + 1)
+
+    def quarters_until(self, other: Quarter) -> int:
+        """Quarters from this one to ``other`` (0 for the same quarter)."""
+        return (other.year - self.year) * 4 + other.quarter - self.quarter
+
+    @property
+    def start(self) -> _dt.date:
+        return _dt.date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> _dt.date:
+        following = self.next().start
+        return following - _dt.timedelta(days=1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}Q{self.quarter}"
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount in euro, exact: held as integer cents, never a float.
+
+    ``Money.from_cents(123456)``, ``Money.parse("1234.56")``; ``.euro`` is a
+    ``Decimal``. Wire forms differ per service (cents or euro with decimals):
+    each service's mapping chooses ``cents`` or ``euro``.
+    """
+
+    cents: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.cents, bool) or not isinstance(self.cents, int):
+            raise ValidationError("an amount is a whole number of cents (never a float)")
+
+    @classmethod
+    def from_cents(cls, cents: int) -> Money:
+        return cls(cents)
+
+    @classmethod
+    def parse(cls, value: str | Decimal | int | Money) -> Money:
+        """Euro as text or Decimal (``"1234.56"``), or whole euro as int. Floats are refused."""
+        if isinstance(value, Money):
+            return value
+        if isinstance(value, float):
+            raise ValidationError("an amount is never a float: pass a string or a Decimal")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(value * 100)
+        try:
+            amount = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError("not an amount in euro") from None
+        cents = amount * 100
+        if cents != cents.to_integral_value():
+            raise ValidationError("an amount in euro has at most two decimals")
+        return cls(int(cents))
+
+    @property
+    def euro(self) -> Decimal:
+        return Decimal(self.cents) / 100
+
+    def __str__(self) -> str:
+        sign = "-" if self.cents < 0 else ""
+        return f"{sign}{abs(self.cents) // 100}.{abs(self.cents) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class EmployerRef:
+    """An employer as the social databases name it: KBO number and/or RSZ/ONSS number."""
+
+    name: str | None = None
+    cbe_number: str | None = None
+    noss_number: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.cbe_number is not None and not re.fullmatch(r"\d{10}", self.cbe_number):
+            raise ValidationError("a KBO/BCE number has 10 digits")
+        if self.noss_number is not None and not re.fullmatch(r"\d{9,10}", self.noss_number):
+            raise ValidationError("an RSZ/ONSS registration number has 9 or 10 digits")
+
+    def __str__(self) -> str:
+        ident = self.cbe_number or self.noss_number or ""
+        return f"{self.name} ({ident})" if self.name and ident else (self.name or ident)
