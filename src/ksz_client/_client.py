@@ -49,6 +49,7 @@ from ksz_client.types import CallContext, Information, Receipt, Status, StatusVa
 
 if TYPE_CHECKING:
     from ksz_client.audit import AuditLog
+    from ksz_client.generic import GenericService
     from ksz_client.services.person import PersonService
     from ksz_client.wsse import Signer, Verifier
 
@@ -622,6 +623,16 @@ class KszClient:
         sync`` feed it through ``add``, ``remove`` and ``replace_all``.
         """
         return self._core.register()
+
+    def custom(self, service: Service) -> GenericService:
+        """A service the SDK does not ship, declared with `ksz_client.generic.declare_service`.
+
+        Calls go through the same pipeline: signature, audit, finality guard,
+        status mapping, retry by kind.
+        """
+        from ksz_client.generic import GenericService
+
+        return GenericService(self, service)
 
     @cached_property
     def person(self) -> PersonService:

@@ -140,7 +140,7 @@ def build_response(
         if info.value is not None:
             _xml.sub(item, "fieldValue", info.value)
     if answer.fill is not None:
-        answer.fill(_xml.sub(root, "result"))
+        answer.fill(_xml.sub(root, answer.wrapper) if answer.wrapper else root)
     return root
 
 

@@ -63,8 +63,16 @@ class HandlerContext:
 
 @dataclass(frozen=True)
 class Answer:
+    """A handler's answer: the status and what fills the response after it.
+
+    ``fill`` receives the ``wrapper`` element (``result`` by default); with
+    ``wrapper=None`` it receives the response element itself, for contracts
+    whose data follows the status directly.
+    """
+
     status: Status
     fill: Callable[[_xml.Element], None] | None = None
+    wrapper: str | None = "result"
 
 
 Handler = Callable[[HandlerContext, _xml.Element], Answer]
