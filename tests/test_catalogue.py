@@ -919,3 +919,25 @@ def test_ssdn_connector_constants_match_the_official_wsdls() -> None:
     smals = etree.parse(str(root / wsdls[0])).getroot()
     location = next(smals.iter(f"{{{SOAP_NS}}}address")).get("location", "")
     assert location.endswith("/" + SSDN_CONNECTOR_PATH)
+
+
+def test_ocmw_data_flows_pair_every_client_with_known_products() -> None:
+    clients = [client for client, _ in catalogue.OCMW_DATA_CLIENTS]
+    assert [f.client for f in catalogue.OCMW_DATA_FLOWS] == clients
+    for flow in catalogue.OCMW_DATA_FLOWS:
+        assert flow.products and set(flow.products) <= set(catalogue.OCMW_DATA_PRODUCTS)
+    bailiffs = next(f for f in catalogue.OCMW_DATA_FLOWS if f.client == "Bailiffs")
+    assert bailiffs.products == ("BailiffSolvencyInquiry (bailiffs)",)
+    assert "Bailiffs" in catalogue.render_clients()
+
+
+def test_ksz_services_clients_prints_the_table_and_json(capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from ksz_client.cli import main
+
+    assert main(["services", "--clients"]) == 0
+    assert "STIB / MIVB" in capsys.readouterr().out
+    assert main(["services", "--clients", "--json"]) == 0
+    flows = json.loads(capsys.readouterr().out)
+    assert {"client", "context", "products", "inferred"} <= set(flows[0])

@@ -45,6 +45,7 @@ from types import MappingProxyType
 __all__ = [
     "LEGAL_CONTEXTS",
     "OCMW_DATA_CLIENTS",
+    "OCMW_DATA_FLOWS",
     "OCMW_DATA_PRODUCTS",
     "OCMW_SECTOR",
     "OCMW_SUB_SECTOR",
@@ -56,6 +57,7 @@ __all__ = [
     "SSDN_ENVELOPE_NAMESPACE",
     "SSDN_SOAP_ACTION",
     "ContractStatus",
+    "DataFlow",
     "Group",
     "LegalContext",
     "Operation",
@@ -66,6 +68,7 @@ __all__ = [
     "by_endpoint",
     "by_ssdn_service_id",
     "get",
+    "render_clients",
     "render_table",
     "resolve",
     "services",
@@ -1431,6 +1434,61 @@ OCMW_DATA_CLIENTS: tuple[tuple[str, str], ...] = (
 """``(client, context)``: who receives OCMW data and for what (SPEC §3).
 
 Which product goes to which client is not public, so it is not paired here."""
+
+
+@dataclass(frozen=True)
+class DataFlow:
+    """OCMW data a client institution receives through the KSZ, and why (SPEC §3).
+
+    ``products`` are the OCMW data products (of `OCMW_DATA_PRODUCTS`) the
+    client most plausibly receives for its context. SPEC §3 lists products and
+    clients but not the pairs: ``inferred`` marks a pairing reasoned from the
+    context (e.g. a derived right checks the leefloon status through the
+    multifunctional attest), to be confirmed with the KSZ's authorisations.
+    """
+
+    client: str
+    context: str
+    products: tuple[str, ...]
+    inferred: bool = True
+
+    def as_json(self) -> dict[str, object]:
+        return {"client": self.client, "context": self.context,
+                "products": list(self.products), "inferred": self.inferred}
+
+
+_ATTEST = "multifunctional attest"
+_LEEFLOON = "leefloon (integration income)"
+_EQUIVALENT = "equivalent leefloon"
+# Pairings by context; a client not named here receives the multifunctional
+# attest (the document through which derived rights are granted).
+_FLOW_PRODUCTS: dict[str, tuple[str, ...]] = {
+    "Opgroeien / Kind en Gezin": (_ATTEST, "advance on child benefits"),
+    "ORINT": (_ATTEST, "advance on child benefits"),
+    "RSVZ / INASTI": (_LEEFLOON, _EQUIVALENT),
+    "FOD Financien / SPF Finances": (_LEEFLOON, _EQUIVALENT, "heating allowance"),
+    "Other OCMWs": ("electronic social report (between OCMWs)", _LEEFLOON),
+    "Bailiffs": ("BailiffSolvencyInquiry (bailiffs)",),
+    "Mutualities": (_ATTEST, _LEEFLOON),
+    "Vesta": (_ATTEST, "water allowance"),
+}
+
+OCMW_DATA_FLOWS: tuple[DataFlow, ...] = tuple(
+    DataFlow(client, context, _FLOW_PRODUCTS.get(client, (_ATTEST,)))
+    for client, context in OCMW_DATA_CLIENTS
+)
+"""Who receives which OCMW data product, and in which context: answers "who
+receives what we send" (`ksz services --clients`)."""
+
+
+def render_clients() -> str:
+    """The data-flow table for `ksz services --clients`."""
+    rows = [("client", "context", "products")]
+    rows += [(f.client, f.context, "; ".join(f.products) + (" (inferred)" if f.inferred else ""))
+             for f in OCMW_DATA_FLOWS]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in rows)
 
 
 # --- indices and lookups -----------------------------------------------------
