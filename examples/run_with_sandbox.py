@@ -25,12 +25,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0, help="sandbox port (0: a free one)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=ROOT / ".sandbox",
+                        help="folder for the sandbox's client configuration and audit log")
     parser.add_argument("example", nargs="+", help="the example script and its arguments")
     args = parser.parse_args()
 
-    state = ROOT / ".sandbox"
+    state = args.dir
     config = state / "ksz.toml"
     config.unlink(missing_ok=True)
+    for stale in state.glob("audit*"):
+        # A fresh sandbox has a fresh repertory: start the example's audit log afresh too.
+        if stale.is_file():
+            stale.unlink()
     ksz = [sys.executable, "-m", "ksz_client.cli"]
     server = subprocess.Popen(
         [*ksz, "sandbox", "serve", "--port", str(args.port), "--seed", str(args.seed),
@@ -52,7 +58,9 @@ def main() -> int:
             [*ksz, "sandbox", "persons", "--seed", str(args.seed), "--limit", "1", "--json"],
             check=True, capture_output=True, text=True,
         ).stdout)
-        env = {**os.environ, "KSZ_CONFIG": str(config)}
+        # The examples' audit log lives beside the sandbox configuration.
+        env = {**os.environ, "KSZ_CONFIG": str(config),
+               "KSZ_AUDIT_PATH": str(state / "audit.sqlite3")}
         print(f"$ python {' '.join(args.example)} {persons[0]['ssin']}\n")
         return subprocess.run([sys.executable, *args.example, persons[0]["ssin"]],
                               env=env, check=False).returncode

@@ -718,6 +718,9 @@ def test_legal_contexts() -> None:
         "SOCIAL_INVESTIGATION_OF_PCSA",
         "Social Rate Investigation",
         "social inquiry and financial help",
+        # RetrieveTIGroups V5 allows only these two (official schema).
+        "social issues",
+        "administrative staff",
     }
     for value, context in LEGAL_CONTEXTS.items():
         assert context.value == value

@@ -402,3 +402,16 @@ def test_sandbox_serve_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert server.returncode == EXIT_OK, err
     assert "stopped" in out
     assert "Traceback" not in err
+
+
+def test_plain_json_keeps_decimals_exact() -> None:
+    from decimal import Decimal
+
+    from ksz_client.cli._output import plain
+    from ksz_client.types import Money, Month, PartialDate, Quarter
+
+    assert plain({"hours": Decimal("38.50"), "amount": Money(12345), "q": Quarter(2024, 1),
+                  "m": Month(2024, 5), "born": PartialDate(1985, 7)}) == {
+        "hours": "38.50", "amount": {"cents": 12345, "euro": "123.45"}, "q": "2024Q1",
+        "m": "2024-05",
+        "born": "1985-07-00"}

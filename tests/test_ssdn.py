@@ -159,3 +159,21 @@ def test_errors_raise_typed_and_masked() -> None:
 def test_malformed_replies_raise_response_error(data: bytes, message: str) -> None:
     with pytest.raises(ResponseError, match=message):
         _ssdn.parse_reply(_xml.parse(data))
+
+
+def test_ssdn_refusals_with_ws_consult_codes_raise_the_same_exceptions() -> None:
+    from ksz_client._exceptions import NotIntegrated, SsinReplaced
+
+    def detail(code: str, info: str = "") -> str:
+        return (f"<c:Detail><c:Severity>ERROR</c:Severity><c:ReasonCode>{code}</c:ReasonCode>"
+                f"<c:Diagnostic>refused</c:Diagnostic>{info}</c:Detail>")
+
+    not_integrated = _ssdn.parse_reply(_xml.parse(_reply("NO", 10000, detail("MSG00012"))))
+    with pytest.raises(NotIntegrated):
+        _ssdn.raise_for_summary(not_integrated.summary, ticket="t", ticket_cbss="T")
+    info = ("<c:Information><c:FieldName>newSSIN</c:FieldName>"
+            "<c:FieldValue>85073003328</c:FieldValue></c:Information>")
+    replaced = _ssdn.parse_reply(_xml.parse(_reply("NO", 10000, detail("MSG00006", info))))
+    with pytest.raises(SsinReplaced) as caught:
+        _ssdn.raise_for_summary(replaced.summary, ticket="t", ticket_cbss="T")
+    assert caught.value.new_ssin == "85073003328" and "85073003328" not in str(caught.value)

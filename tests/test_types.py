@@ -81,3 +81,16 @@ def test_employer_references() -> None:
         EmployerRef(cbe_number="123")
     with pytest.raises(ValidationError, match="RSZ"):
         EmployerRef(noss_number="12")
+
+
+def test_answered_ssin_names_the_current_number_and_masks_its_repr() -> None:
+    from ksz_client.ssin import SsinKind, make
+    from ksz_client.types import AnsweredSsin
+
+    old = make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)
+    new = make(dt.date(1980, 1, 1), 3, kind=SsinKind.TEST)
+    assert AnsweredSsin(old).current == old
+    assert AnsweredSsin(old, canceled=True, replaced_by=new).current == new
+    assert AnsweredSsin(new, replaces=old).current == new
+    text = repr(AnsweredSsin(old, canceled=True, replaced_by=new))
+    assert str(old) not in text and str(new) not in text

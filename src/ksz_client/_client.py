@@ -50,7 +50,30 @@ from ksz_client.types import CallContext, Information, Receipt, Status, StatusVa
 if TYPE_CHECKING:
     from ksz_client.audit import AuditLog
     from ksz_client.generic import GenericService
+    from ksz_client.services.bis import BisPersonService, CBSSPersonService, ManagePersonService
+    from ksz_client.services.child_benefits import ChildBenefitsService
+    from ksz_client.services.dmfa import DmfaService
+    from ksz_client.services.dolsis import DolsisService
+    from ksz_client.services.family import FamilyCompositionService
+    from ksz_client.services.handi import HandiService
+    from ksz_client.services.health_insurance import HealthInsuranceService
+    from ksz_client.services.holiday_attestation import HolidayAttestationService
+    from ksz_client.services.identify_person import IdentifyPersonService
+    from ksz_client.services.incapacity import IncapacityService
+    from ksz_client.services.investigation import InvestigationService
+    from ksz_client.services.job_seeker import JobSeekerService
+    from ksz_client.services.manage_access import AccessService
+    from ksz_client.services.nrp import NrpPersonService
+    from ksz_client.services.patrimony import PatrimonyService
+    from ksz_client.services.pension_register import PensionRegisterService
     from ksz_client.services.person import PersonService
+    from ksz_client.services.reference_manager import ReferenceService
+    from ksz_client.services.self_employed import SelfEmployedService
+    from ksz_client.services.social_rate_investigation import SocialRateInvestigationService
+    from ksz_client.services.ssin_info import SsinInformationService
+    from ksz_client.services.tax_assessment import TaxAssessmentService
+    from ksz_client.services.ti_groups import TIGroupsService, TIGroupsV5Service
+    from ksz_client.services.unemployment import UnemploymentService
     from ksz_client.wsse import Signer, Verifier
 
 __all__ = ["KszClient", "Reply"]
@@ -641,6 +664,188 @@ class KszClient:
 
         return PersonService(self)
 
+    @cached_property
+    def handi(self) -> HandiService:
+        """HandiService V2: disability files, allowances, social cards and payments."""
+        from ksz_client.services.handi import HandiService
+
+        return HandiService(self)
+
+    @cached_property
+    def incapacity(self) -> IncapacityService:
+        """HdiIndemnityAllowance V1: incapacity for work, attests and indemnity periods."""
+        from ksz_client.services.incapacity import IncapacityService
+
+        return IncapacityService(self)
+
+    @cached_property
+    def child_benefits(self) -> ChildBenefitsService:
+        """ChildBenefits V1: files and family composition of the child-benefit cadastre."""
+        from ksz_client.services.child_benefits import ChildBenefitsService
+
+        return ChildBenefitsService(self)
+
+    @cached_property
+    def dolsis(self) -> DolsisService:
+        """Dolsis V1: employment data of the RSZ (Dimona, DmfA, employers) and Limosa postings."""
+        from ksz_client.services.dolsis import DolsisService
+
+        return DolsisService(self)
+
+    @cached_property
+    def dmfa(self) -> DmfaService:
+        """DmfaConsultation V1: the DmfA attestations of a worker (RSZ / ONSS)."""
+        from ksz_client.services.dmfa import DmfaService
+
+        return DmfaService(self)
+
+    @cached_property
+    def unemployment(self) -> UnemploymentService:
+        """UnemploymentDataService V3: unemployment rights, payments and histories (RVA)."""
+        from ksz_client.services.unemployment import UnemploymentService
+
+        return UnemploymentService(self)
+
+    @cached_property
+    def job_seeker(self) -> JobSeekerService:
+        """JobSeeker V1: registration as a job seeker (FOREM / ACTIRIS / VDAB / ADG)."""
+        from ksz_client.services.job_seeker import JobSeekerService
+
+        return JobSeekerService(self)
+
+    @cached_property
+    def patrimony(self) -> PatrimonyService:
+        """PatrimonyService V1: real estate in Belgium (Cadnet, FOD Financien)."""
+        from ksz_client.services.patrimony import PatrimonyService
+
+        return PatrimonyService(self)
+
+    @cached_property
+    def tax(self) -> TaxAssessmentService:
+        """TaxAssessment V2: tax assessment data (income, dependants) of FOD Financien."""
+        from ksz_client.services.tax_assessment import TaxAssessmentService
+
+        return TaxAssessmentService(self)
+
+    @cached_property
+    def self_employed(self) -> SelfEmployedService:
+        """SelfEmployed V2: self-employed career and contribution payments (RSVZ / INASTI)."""
+        from ksz_client.services.self_employed import SelfEmployedService
+
+        return SelfEmployedService(self)
+
+    @cached_property
+    def health_insurance(self) -> HealthInsuranceService:
+        """HealthCareInsurance V1: insurability at the mutualities (mutuality, third payer, ...)."""
+        from ksz_client.services.health_insurance import HealthInsuranceService
+
+        return HealthInsuranceService(self)
+
+    @cached_property
+    def social_tariff(self) -> SocialRateInvestigationService:
+        """SocialRateInvestigation: the right to the social energy tariff (FOD Economie)."""
+        from ksz_client.services.social_rate_investigation import SocialRateInvestigationService
+
+        return SocialRateInvestigationService(self)
+
+    @cached_property
+    def pensions(self) -> PensionRegisterService:
+        """OCMWCPASPensionRegisterConsult: pension rights and amounts (pension cadastre)."""
+        from ksz_client.services.pension_register import PensionRegisterService
+
+        return PensionRegisterService(self)
+
+    @cached_property
+    def holiday_pay(self) -> HolidayAttestationService:
+        """HolidayAttestationService: holiday pay and double holiday pay (RJV / ONVA)."""
+        from ksz_client.services.holiday_attestation import HolidayAttestationService
+
+        return HolidayAttestationService(self)
+
+    @cached_property
+    def ssin_info(self) -> SsinInformationService:
+        """SSINInformationService: the current and related SSINs of a (replaced) number."""
+        from ksz_client.services.ssin_info import SsinInformationService
+
+        return SsinInformationService(self)
+
+    @cached_property
+    def bis(self) -> BisPersonService:
+        """BisPersonService: register a person in the BIS register (with a duplicate check)."""
+        from ksz_client.services.bis import BisPersonService
+
+        return BisPersonService(self)
+
+    @cached_property
+    def manage_person(self) -> ManagePersonService:
+        """ManagePerson (legacy): create a BIS number the old way (createKSZCitizen)."""
+        from ksz_client.services.bis import ManagePersonService
+
+        return ManagePersonService(self)
+
+    @cached_property
+    def cbss_person(self) -> CBSSPersonService:
+        """CBSSPersonService: change data groups of a BIS number."""
+        from ksz_client.services.bis import CBSSPersonService
+
+        return CBSSPersonService(self)
+
+    @cached_property
+    def nrp(self) -> NrpPersonService:
+        """NRPPersonService: persons of the national register living at an address."""
+        from ksz_client.services.nrp import NrpPersonService
+
+        return NrpPersonService(self)
+
+    @cached_property
+    def family(self) -> FamilyCompositionService:
+        """FamilyComposition: a person's household composition, at a date or over time."""
+        from ksz_client.services.family import FamilyCompositionService
+
+        return FamilyCompositionService(self)
+
+    @cached_property
+    def ti_groups(self) -> TIGroupsService:
+        """RetrieveTIGroups V2: a person's full national-register record (TI groups)."""
+        from ksz_client.services.ti_groups import TIGroupsService
+
+        return TIGroupsService(self)
+
+    @cached_property
+    def ti_groups_v5(self) -> TIGroupsV5Service:
+        """RetrieveTIGroups V5: the national-register record on the older v1 interface."""
+        from ksz_client.services.ti_groups import TIGroupsV5Service
+
+        return TIGroupsV5Service(self)
+
+    @cached_property
+    def access(self) -> AccessService:
+        """OCMWCPASManageAccess: integrate persons in the KSZ repertory (REGISTER, LIST...)."""
+        from ksz_client.services.manage_access import AccessService
+
+        return AccessService(self)
+
+    @cached_property
+    def references(self) -> ReferenceService:
+        """ReferenceManager.consult: a person's integrations in other sectors."""
+        from ksz_client.services.reference_manager import ReferenceService
+
+        return ReferenceService(self)
+
+    @cached_property
+    def identify_person(self) -> IdentifyPersonService:
+        """OCMWCPASIdentifyPerson (legacy; use `person`): identify a person by SSIN or name."""
+        from ksz_client.services.identify_person import IdentifyPersonService
+
+        return IdentifyPersonService(self)
+
+    @cached_property
+    def investigation(self) -> InvestigationService:
+        """OCMWCPASPerformInvestigation: social inquiry (household, legal data, addresses)."""
+        from ksz_client.services.investigation import InvestigationService
+
+        return InvestigationService(self)
+
     def _validate_ssin(self, value: str) -> Ssin:
         """Validate an SSIN argument before anything is sent.
 
@@ -658,11 +863,23 @@ class KszClient:
         context: CallContext | None,
         subjects: tuple[str, ...],
     ) -> Reply:
+        merged = self._context.merged(context)
+        # Which legal context: one given for this call wins; else the one the
+        # configuration sets for this service; else the service's own (legal
+        # contexts are fixed per service by the KSZ's authorisation); else the
+        # one bound with acting_for.
+        chosen = (
+            (context.legal_context if context is not None else None)
+            or self._core.config.legal_contexts.get(service.name)
+            or service.legal_context
+            or merged.legal_context
+        )
         return self._core.call(
             service,
             service.operation(operation),
             build,
-            context=self._context.merged(context),
+            context=CallContext(user=merged.user, legal_context=chosen, dossier=merged.dossier,
+                                quality_code=merged.quality_code),
             subjects=subjects,
         )
 

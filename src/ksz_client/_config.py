@@ -31,6 +31,7 @@ __all__ = [
     "Finality",
     "FinalityMode",
     "KszConfig",
+    "Notifications",
     "Organisation",
     "Secret",
     "Timeouts",
@@ -266,6 +267,37 @@ class Finality:
     allowed_legal_contexts: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Notifications:
+    """The receiver of the notifications the KSZ pushes (README "Receiving notifications").
+
+    ``trusted_certificates`` are the KSZ certificates whose notification
+    signatures are accepted (default: ``trust.ksz_certificates``). A body over
+    ``max_body_bytes`` is refused before it is read. A handler that fails is
+    retried after ``retry_initial_seconds``, doubling up to
+    ``retry_max_seconds``; a handler running longer than ``lease_seconds`` may
+    be started again by another worker. With ``check_receiver`` a notification
+    addressed to another organisation is refused.
+    """
+
+    trusted_certificates: tuple[Path, ...] = ()
+    max_body_bytes: int = 10 * 1024 * 1024
+    retry_initial_seconds: float = 30.0
+    retry_max_seconds: float = 3600.0
+    lease_seconds: float = 300.0
+    check_receiver: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("max_body_bytes", "retry_initial_seconds", "retry_max_seconds",
+                     "lease_seconds"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ConfigError("must be positive", key=f"notifications.{name}")
+        if self.retry_max_seconds < self.retry_initial_seconds:
+            raise ConfigError("must not be less than notifications.retry_initial_seconds",
+                              key="notifications.retry_max_seconds")
+
+
 def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where the SDK keeps its data by default: ``$XDG_DATA_HOME/ksz-client``.
 
@@ -289,6 +321,8 @@ class KszConfig:
     environment: Environment = Environment.SANDBOX
     endpoint: str | None = None
     endpoints: Mapping[str, str] = field(default_factory=dict)
+    legal_contexts: Mapping[str, str] = field(default_factory=dict)
+    """Legal context per catalogue service name, over the service's default."""
     trust: Trust = field(default_factory=Trust)
     tls_client_cert: Path | None = None
     tls_client_key: Path | None = None
@@ -303,6 +337,7 @@ class KszConfig:
     pool_size: int = 16
     audit: Audit = field(default_factory=Audit)
     finality: Finality = field(default_factory=Finality)
+    notifications: Notifications = field(default_factory=Notifications)
 
     def __post_init__(self) -> None:
         if self.environment is Environment.SANDBOX and not self.endpoint:
@@ -468,11 +503,20 @@ _KEYS: Final[Mapping[str, str]] = {
     "audit.redaction_key_env": "str",
     "finality.mode": "str",
     "finality.allowed_legal_contexts": "strs",
+    "notifications.trusted_certificates": "paths",
+    "notifications.max_body_bytes": "int",
+    "notifications.retry_initial_seconds": "float",
+    "notifications.retry_max_seconds": "float",
+    "notifications.lease_seconds": "float",
+    "notifications.check_receiver": "bool",
 }
 _SECRET_KEYS: Final = frozenset(
     {"auth.key_password", "auth.pkcs12_password", "auth.password", "password", "key_password"}
 )
-_TABLES: Final = frozenset(k.split(".")[0] for k in _KEYS if "." in k) | {"endpoints"}
+# Tables keyed by catalogue service name: endpoints.PersonService = "https://...",
+# legal_contexts.Dolsis = "SOCIAL_INVESTIGATION_OF_PCSA".
+_SERVICE_TABLES: Final = {"endpoints": "URL", "legal_contexts": "legal context"}
+_TABLES: Final = frozenset(k.split(".")[0] for k in _KEYS if "." in k) | set(_SERVICE_TABLES)
 
 
 def env_name(key: str) -> str:
@@ -507,11 +551,12 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
                 f"secrets are not read from the file; put the variable's name in {bad}_env",
                 key=bad,
             )
-        if key == "endpoints":
+        if key in _SERVICE_TABLES:
             if not isinstance(value, Mapping):
-                raise ConfigError("must be a table of service = URL", key="endpoints")
-            for service, url in value.items():
-                flat[f"endpoints.{service}"] = url
+                raise ConfigError(f"must be a table of service = {_SERVICE_TABLES[key]}",
+                                  key=key)
+            for service, item in value.items():
+                flat[f"{key}.{service}"] = item
         elif isinstance(value, Mapping):
             if key not in _TABLES:
                 raise ConfigError("unknown table", key=key)
@@ -520,7 +565,7 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
         else:
             flat[key] = value
     for key in flat:
-        if key not in _KEYS and not key.startswith("endpoints."):
+        if key not in _KEYS and key.split(".", 1)[0] not in _SERVICE_TABLES:
             raise ConfigError("unknown key", key=key)
     dsn = flat.get("audit.dsn")
     if isinstance(dsn, str) and _DSN_PASSWORD.search(dsn):
@@ -538,14 +583,16 @@ def _apply_env(data: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any
         raw = env.get(env_name(key))
         if raw is not None and raw != "":
             flat[key] = raw
-    prefix = "KSZ_ENDPOINTS_"
-    for name, raw in env.items():
-        if name.startswith(prefix) and raw:
-            service = name[len(prefix):]
-            # Per-service endpoint variables use the service name as written in
-            # the catalogue, case-insensitively (KSZ_ENDPOINTS_PERSONSERVICE).
-            existing = next((k for k in flat if k.lower() == f"endpoints.{service}".lower()), None)
-            flat[existing or f"endpoints.{service}"] = raw
+    for table in _SERVICE_TABLES:
+        prefix = f"KSZ_{table.upper()}_"
+        for name, raw in env.items():
+            if name.startswith(prefix) and raw:
+                service = name[len(prefix):]
+                # Per-service variables carry the service name upper-cased
+                # (KSZ_ENDPOINTS_PERSONSERVICE); matched case-insensitively.
+                wanted = f"{table}.{service}".lower()
+                existing = next((k for k in flat if k.lower() == wanted), None)
+                flat[existing or f"{table}.{service}"] = raw
     return flat
 
 
@@ -642,12 +689,14 @@ class _Reader:
             username=self.get("auth.username"),
             password=self.secret("auth.password_env", "KSZ_PASSWORD"),
         )
-        endpoints = {}
+        tables: dict[str, dict[str, str]] = {table: {} for table in _SERVICE_TABLES}
         for key, value in self.flat.items():
-            if key.startswith("endpoints."):
+            table, _, service = key.partition(".")
+            if table in _SERVICE_TABLES:
                 if not isinstance(value, str):
-                    raise ConfigError("expected a URL string", key=key)
-                endpoints[key.split(".", 1)[1]] = value
+                    raise ConfigError(f"expected a {_SERVICE_TABLES[table]} string", key=key)
+                tables[table][service] = value
+        endpoints = tables["endpoints"]
         # Defaults only for absent keys: a written 0 must reach the validation.
         timeouts = Timeouts(
             connect=_given(self.get("timeouts.connect"), Timeouts.connect),
@@ -661,6 +710,7 @@ class _Reader:
             environment=env_value,
             endpoint=self.get("endpoint"),
             endpoints=endpoints,
+            legal_contexts=_by_service(tables["legal_contexts"]),
             trust=Trust(
                 ksz_certificates=self.get("trust.ksz_certificates") or (),
                 ca_bundle=self.get("trust.ca_bundle"),
@@ -682,6 +732,22 @@ class _Reader:
             pool_size=_given(self.get("limits.pool_size"), 16),
             audit=self.audit(),
             finality=self.finality(),
+            notifications=self.notifications(),
+        )
+
+    def notifications(self) -> Notifications:
+        check = self.get("notifications.check_receiver")
+        return Notifications(
+            trusted_certificates=self.get("notifications.trusted_certificates") or (),
+            max_body_bytes=_given(self.get("notifications.max_body_bytes"),
+                                  Notifications.max_body_bytes),
+            retry_initial_seconds=_given(self.get("notifications.retry_initial_seconds"),
+                                         Notifications.retry_initial_seconds),
+            retry_max_seconds=_given(self.get("notifications.retry_max_seconds"),
+                                     Notifications.retry_max_seconds),
+            lease_seconds=_given(self.get("notifications.lease_seconds"),
+                                 Notifications.lease_seconds),
+            check_receiver=True if check is None else check,
         )
 
     def audit(self) -> Audit:
@@ -733,3 +799,17 @@ _KIND_TEXT: Final = {
 def config_keys() -> Mapping[str, str]:
     """Every configuration key with its environment variable (for docs and `ksz config`)."""
     return {key: env_name(key) for key in _KEYS}
+
+
+def _by_service(table: Mapping[str, str]) -> dict[str, str]:
+    """Keys as the catalogue spells the service, whatever case the file or env used."""
+    from ksz_client import catalogue
+
+    out = {}
+    for name, value in table.items():
+        try:
+            out[catalogue.get(name).name] = value
+        except KeyError:
+            raise ConfigError("no such service in the catalogue",
+                              key=f"legal_contexts.{name}") from None
+    return out

@@ -21,6 +21,36 @@ WSDL_DIR: Final = Path(str(resources.files("ksz_client") / "wsdl"))
 # Service name -> the wrapper-element schema of its operations, relative to wsdl/.
 _SCHEMAS: Final = {
     "PersonService": "intf/PersonService/PersonServiceV4.xsd",
+    "HandiService": "intf/HandiService/HandiV2.xsd",
+    "HdiIndemnityAllowance": "intf/HdiIndemnityAllowanceService/HdiIndemnityAllowanceV1.xsd",
+    "ChildBenefits": "intf/ChildBenefitsService/ChildBenefitsV1.xsd",
+    "Dolsis": "intf/DolsisService/DolsisV1.xsd",
+    "DmfaConsultation": "intf/DmfaConsultationService/DmfaConsultationV1.xsd",
+    "UnemploymentDataService": "intf/UnemploymentDataService/UnemploymentDataV3.xsd",
+    "JobSeeker": "intf/JobSeeker/JobSeekerV1.xsd",
+    "PatrimonyService": "intf/PatrimonyService/PatrimonyV1.xsd",
+    "TaxAssessment": "intf/TaxAssessmentDataService/TaxAssessmentDataV2.xsd",
+    "SelfEmployed": "intf/SelfEmployed/SelfEmployedV2.xsd",
+    "HealthCareInsurance":
+        "intf/HealthCareInsuranceService/HealthCareInsuranceV1.xsd",
+    "SocialRateInvestigation":
+        "intf/SocialRateInvestigationService/SocialRateInvestigationV1.xsd",
+    "HolidayAttestationService": "intf/HolidayAttestationService/HolidayAttestationV1.xsd",
+    "OCMWCPASPensionRegisterConsult": "ssdn/PensionRegister.xsd",
+    "SSINInformationService": "intf/SSINInformationService/SSINInformationServiceV1.xsd",
+    "BisPersonService": "intf/BisPersonService/BisPersonServiceV1.xsd",
+    "ManagePerson": "intf/ManagePersonService/ManagePersonServiceV1.xsd",
+    "CBSSPersonService": "intf/CBSSPersonService/CBSSPersonServiceV1.xsd",
+    "NRPPersonService": "intf/NRPPersonService/NRPPersonServiceV1.xsd",
+    "FamilyComposition": "intf/FamilyComposition/FamilyCompositionV1.xsd",
+    "RetrieveTIGroups": "intf/RetrieveTIGroupsService/RetrieveTIGroupsV2.xsd",
+    "RetrieveTIGroupsV5": "intf/RetrieveTIGroupsService/RetrieveTIGroupsV5.xsd",
+    # SSDN services: the schema of the ServiceRequest payload (the sandbox's handlers
+    # validate it; the connector envelope has its own schemas in wsdl/ssdn).
+    "OCMWCPASManageAccess": "ssdn/ManageAccess.xsd",
+    "ReferenceManager": "ssdn/ReferenceManager.xsd",
+    "OCMWCPASIdentifyPerson": "ssdn/IdentifyPerson.xsd",
+    "OCMWCPASPerformInvestigation": "ssdn/PerformInvestigation.xsd",
 }
 
 

@@ -153,7 +153,7 @@ def read_receipt(payload: _xml.Element, *, ticket: str, sent_at: _dt.datetime) -
 
 # NO_RESULT codes with their exception and a message of our own (the KSZ's
 # description may quote the request, so it is kept out of str(exc)).
-_NO_RESULT: Final[Mapping[str, tuple[type[NoResult], str]]] = {
+NO_RESULT_CODES: Final[Mapping[str, tuple[type[NoResult], str]]] = {
     "MSG00005": (UnknownSsin, "the SSIN does not exist"),
     "MSG00006": (SsinReplaced, "the SSIN was replaced by another one"),
     "MSG00007": (NoResult, "the SSIN was cancelled"),
@@ -163,23 +163,26 @@ _NO_RESULT: Final[Mapping[str, tuple[type[NoResult], str]]] = {
     "MSG00013": (NotAuthorized, "operation not allowed for this legal context and credentials"),
     "MSG00021": (NotIntegrated, "the SSIN is not sufficiently integrated for the data provider"),
 }
+# PARTIAL_RESULT (some data, a source missing) and RESPONSE_IN_BATCH (the answer
+# comes by file transfer) are DmfaConsultation's: results, not refusals.
 _FOUND: Final = frozenset(
-    {StatusValue.DATA_FOUND, StatusValue.NO_DATA_FOUND, StatusValue.INCOMPLETE_DATA}
+    {StatusValue.DATA_FOUND, StatusValue.NO_DATA_FOUND, StatusValue.INCOMPLETE_DATA,
+     StatusValue.PARTIAL_RESULT, StatusValue.RESPONSE_IN_BATCH}
 )
 
 
 def raise_for_status(status: Status, receipt: Receipt) -> None:
     """Return for an answer with data (or none found); raise the typed refusal otherwise.
 
-    DATA_FOUND, NO_DATA_FOUND (including MSG00009, person deceased) and
-    INCOMPLETE_DATA are results; NO_RESULT raises by its code; any other
-    value is a `ResponseError`.
+    DATA_FOUND, NO_DATA_FOUND (including MSG00009, person deceased),
+    INCOMPLETE_DATA, PARTIAL_RESULT and RESPONSE_IN_BATCH (DmfaConsultation) are
+    results; NO_RESULT raises by its code; any other value is a `ResponseError`.
     """
     if status.value in _FOUND:
         return
     tickets = {"ticket": receipt.ticket, "ticket_cbss": receipt.ticket_cbss}
     if status.value == StatusValue.NO_RESULT:
-        cls, text = _NO_RESULT.get(status.code, (NoResult, "the KSZ gave no result"))
+        cls, text = NO_RESULT_CODES.get(status.code, (NoResult, "the KSZ gave no result"))
         message = f"{status.code}: {text} (ticketCBSS {receipt.ticket_cbss})"
         details = (
             FaultDetail(

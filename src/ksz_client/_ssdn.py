@@ -26,6 +26,7 @@ from ksz_client._exceptions import (
     KszBusinessError,
     NoResult,
     ResponseError,
+    SsinReplaced,
 )
 from ksz_client._redact import mask_ssins
 
@@ -243,8 +244,20 @@ def raise_for_summary(
         return summary.warnings
     errors = [d for d in summary.details if d.severity == "ERROR"] or list(summary.details)
     first = errors[0] if errors else FaultDetail(severity="ERROR", reason_code="")
-    cls: type[KszBusinessError] = reasons.get(first.reason_code, NoResult)
+    # SSDN reason codes first; the KSZ also answers SSDN refusals with the
+    # WS-Consult codes (MSG000xx), which map to the same exceptions there.
+    from ksz_client._soap import NO_RESULT_CODES
+
+    cls: type[KszBusinessError] = reasons.get(first.reason_code) or NO_RESULT_CODES.get(
+        first.reason_code, (NoResult, ""))[0]
     text = mask_ssins(first.diagnostic) or "the KSZ refused the request"
+    if cls is SsinReplaced:
+        new = dict(first.information).get("newSSIN") or dict(first.information).get("newSsin")
+        raise SsinReplaced(
+            f"SSDN {first.reason_code}: {text} (ticketCBSS {ticket_cbss})",
+            new_ssin=new or None, value="NO_RESULT", code=first.reason_code, ticket=ticket,
+            ticket_cbss=ticket_cbss, details=summary.details,
+        )
     raise cls(
         f"SSDN {first.reason_code or summary.return_code}: {text} (ticketCBSS {ticket_cbss})",
         value="NO_RESULT",

@@ -435,6 +435,7 @@ def _ssdn(  # noqa: PLR0917 - positional fields keep the data tables readable
     legacy: bool = False,
     successor: str | None = None,
     aliases: tuple[str, ...] = (),
+    implemented: bool = False,
 ) -> Service:
     return Service(
         name=name,
@@ -446,7 +447,7 @@ def _ssdn(  # noqa: PLR0917 - positional fields keep the data tables readable
         contract=contract,
         operations=tuple(operations),
         needs_integration=needs_integration,
-        implemented=False,
+        implemented=implemented,
         namespace=namespace,
         types_namespace=types_namespace,
         path=SSDN_CONNECTOR_PATH,
@@ -482,7 +483,7 @@ def _notification(
         contract=contract,
         operations=tuple(operations),
         needs_integration=True,
-        implemented=False,
+        implemented=True,  # received by ksz_client.notifications.Receiver
         namespace=namespace or f"{_KSZ}/intf/{name}/notify/v1",
         types_namespace=types_namespace
         if types_namespace is not None or namespace is not None
@@ -509,6 +510,9 @@ OFFICIAL = ContractStatus.OFFICIAL
 
 _SOCIAL_INQUIRY = "PCSA:SOCIAL_INQUIRY"
 _SOCIAL_INVESTIGATION = "SOCIAL_INVESTIGATION_OF_PCSA"
+# RetrieveTIGroups V5 (v1 interface) restricts legalContext to an enumeration of its own.
+_V5_SOCIAL_ISSUES = "social issues"
+_V5_ADMINISTRATIVE_STAFF = "administrative staff"
 
 _A = "set-a/XSD/SSDN/OCMW_CPAS"
 _B = "set-b/be/fgov/kszbcss"
@@ -528,21 +532,21 @@ _REGISTERS: tuple[Service, ...] = (
         [_op("BisPersonService", "registerPerson", M,
              "Declare a person and get a BIS number (or duplicate candidates).",
              subject=None)],
-        needs_integration=False,
+        needs_integration=False, implemented=True,
     ),
     _ws(
         "ManagePerson", "1", R, "KSZ BIS register",
         "Old BIS-number creation (createKSZCitizen); replaced by BisPersonService.registerPerson.",
         [_op("ManagePersonService", "createKSZCitizen", M,
              "Create a BIS number (old interface).", subject=None)],
-        needs_integration=False, legacy=True, successor="BisPersonService",
+        needs_integration=False, legacy=True, successor="BisPersonService", implemented=True,
     ),
     _ws(
         "CBSSPersonService", "1", R, "KSZ BIS register",
         "Change a datum (e.g. the address) of a BIS number; rarely used. Answers per data "
         "group OK / NOK / NO_UPDATE / DEFERRED.",
         [_op("CBSSPersonService", "updatePerson", M, "Update data groups of a BIS person.")],
-        needs_integration=False,
+        needs_integration=False, implemented=True,
     ),
     _ssdn(
         "OCMWCPASManageAccess", "20050930", R, "KSZ reference repertory",
@@ -565,7 +569,7 @@ _REGISTERS: tuple[Service, ...] = (
                      subject="SSIN", needs_integration=False),
         ],
         namespace=f"{_SSDN_ROOT}/OCMW_CPAS/ManageAccess",
-        needs_integration=False, contract=OFFICIAL,
+        needs_integration=False, contract=OFFICIAL, implemented=True,
         official_files=(
             f"{_A}/ManageAccess/ManageAccessRequest.xsd",
             f"{_A}/ManageAccess/ManageAccessReply.xsd",
@@ -581,7 +585,7 @@ _REGISTERS: tuple[Service, ...] = (
                   "Integrations of the SSIN in other sectors, with nl/fr descriptions.",
                   subject="RequestedSsin")],
         namespace=f"{_SSDN_ROOT}/ReferenceManagerFacade",
-        needs_integration=True, aliases=("ReferenceManage",),
+        needs_integration=True, aliases=("ReferenceManage",), implemented=True,
     ),
     _ws(
         "SSINInformationService", "1", R, _NR_BIS,
@@ -593,7 +597,7 @@ _REGISTERS: tuple[Service, ...] = (
             _op("SSINInformationService", "consultRelatedSsins", C,
                 "All SSINs related to the given one."),
         ],
-        needs_integration=False,
+        needs_integration=False, implemented=True,
     ),
     _ws(
         "PersonService", "4", R, _NR_BIS,
@@ -619,6 +623,7 @@ _REGISTERS: tuple[Service, ...] = (
                   subject="SSIN")],
         namespace=f"{_SSDN_ROOT}/OCMW_CPAS/IdentifyPerson",
         needs_integration=False, contract=OFFICIAL, legacy=True, successor="PersonService",
+        implemented=True,
         official_files=(
             f"{_A}/IdentifyPerson/IdentifyPersonRequest.xsd",
             f"{_A}/IdentifyPerson/IdentifyPersonReply.xsd",
@@ -631,7 +636,7 @@ _REGISTERS: tuple[Service, ...] = (
         "No SSIN travels: the KSZ filters the results by integration.",
         [_op("NRPPersonService", "searchPersonsByAddress", C,
              "Persons living at an address.", subject=None)],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
     _ws(
         "FamilyComposition", "1", R, _NR_BIS,
@@ -639,7 +644,7 @@ _REGISTERS: tuple[Service, ...] = (
         "relationship codes 01 head of household, 02 spouse, 03 child, ...",
         [_op("FamilyCompositionService", "consultFamilyComposition", C,
              "Members of the person's household, with their relationship.")],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
     _ssdn(
         "OCMWCPASPerformInvestigation", "20080604", R,
@@ -650,7 +655,7 @@ _REGISTERS: tuple[Service, ...] = (
                   "PerformInvestigationReply",
                   "The requested data groups for one SSIN.", subject="SocialSecurityUser")],
         namespace=f"{_SSDN_ROOT}/OCMW_CPAS/PerformInvestigation",
-        needs_integration=True, contract=OFFICIAL,
+        needs_integration=True, contract=OFFICIAL, implemented=True,
         official_files=(
             f"{_A}/PerformInvestigation/PerformInvestigationRequest.xsd",
             f"{_A}/PerformInvestigation/PerformInvetigationReply.xsd",
@@ -681,7 +686,7 @@ _REGISTERS: tuple[Service, ...] = (
             ),
         ),
         needs_integration=True,
-        implemented=False,
+        implemented=True,
         namespace=f"{_KSZ}/intf/RetrieveTIGroupsService/v2",
         types_namespace=f"{_KSZ}/types/RetrieveTIGroups/v2",
         path="RetrieveTIGroupsService/v2/retrieveTI",
@@ -700,7 +705,8 @@ _REGISTERS: tuple[Service, ...] = (
         source="National Register",
         description="RetrieveTIGroups on the v1 interface with the V5 types (national-register "
         "schema rn25 release 2014-11); the V5 file declares the .../RetrieveTIGroups/v1 "
-        "namespace. legalContext is optional here. Same soapAction as V2: route by path.",
+        "namespace. legalContext is optional here and an enumeration: 'social issues' (the "
+        "default) or 'administrative staff'. Same soapAction as V2: route by path.",
         wire=WireStyle.WS_CONSULT,
         contract=OFFICIAL,
         operations=(
@@ -715,11 +721,11 @@ _REGISTERS: tuple[Service, ...] = (
             ),
         ),
         needs_integration=True,
-        implemented=False,
+        implemented=True,
         namespace=f"{_KSZ}/intf/RetrieveTIGroupsService/v1",
         types_namespace=f"{_KSZ}/types/RetrieveTIGroups/v1",
         path="RetrieveTIGroupsService/retrieveTI",
-        legal_context=_SOCIAL_INQUIRY,
+        legal_context=_V5_SOCIAL_ISSUES,
         official_files=(
             "set-a/WSDL/RetrieveTIGroups-v1.wsdl",
             "set-a/XSD/20190612/RetrieveTIGroupsV5.xsd",
@@ -771,7 +777,7 @@ _SOCIAL_DATA: tuple[Service, ...] = (
             _op("DolsisService", "FindPostingDocumentDetail", C,
                 "Posting document detail by technical id.", subject=None),
         ],
-        needs_integration=True, legal_context=_SOCIAL_INVESTIGATION,
+        needs_integration=True, legal_context=_SOCIAL_INVESTIGATION, implemented=True,
     ),
     _ws(
         "DmfaConsultation", "1", S, "RSZ / ONSS (DmfA)",
@@ -780,13 +786,16 @@ _SOCIAL_DATA: tuple[Service, ...] = (
             _op("DmfaConsultationService", "consultDmfaAttestationsBySsin", C,
                 "DmfA attestations of an SSIN, paged (next)."),
             _op("DmfaConsultationService", "consultPersonnelByEmployer", C,
-                "Workers declared by an employer.", subject=None),
+                "Workers declared by an employer; answered by batch only "
+                "(RESPONSE_IN_BATCH).", subject=None),
         ],
         needs_integration=True, path="DmfaConsultationService/consult",
-        contract=OFFICIAL, legal_context=_SOCIAL_INQUIRY,
+        contract=OFFICIAL, legal_context=_SOCIAL_INQUIRY, implemented=True,
         official_files=(
             f"{_B}/intf/DmfaConsultationService/DmfaConsultationV1.wsdl",
             f"{_B}/types/DmfaConsultation/DmfaConsultationV1.xsd",
+            f"{_B}/types/dmfa/attestation/DmfaAttestationV1.xsd",
+            f"{_B}/types/dmfa/common/DmfaCommonV1.xsd",
         ),
     ),
     _ws(
@@ -801,7 +810,9 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         official_files=(
             f"{_B}/intf/SelfEmployed/SelfEmployedV2.wsdl",
             f"{_B}/types/SelfEmployed/SelfEmployedTypesV2.xsd",
+            "set-b/be/fgov/rsvz-inasti/types/SelfEmployed/common/SelfEmployedCommonTypesV1.xsd",
         ),
+        implemented=True,
     ),
     _ws(
         "HealthCareInsurance", "1", S, "Mutualities (health insurance organisations)",
@@ -810,6 +821,7 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         [_op("HealthCareInsuranceService", "getInsuranceOrganizationInformations", C,
              "Insurability data of an SSIN at a date or today.")],
         needs_integration=True, legal_context="social inquiry and financial help",
+        implemented=True,
     ),
     _ssdn(
         "OCMWCPASHealthInsurance", "20070509", S, "Mutualities (health insurance organisations)",
@@ -829,6 +841,7 @@ _SOCIAL_DATA: tuple[Service, ...] = (
              "Tax assessment data of an SSIN for a reference year.")],
         needs_integration=True, segment="TaxAssessmentDataService",
         legal_context=_SOCIAL_INVESTIGATION, aliases=("TaxAssessmentData",),
+        implemented=True,
     ),
     _ws(
         "PatrimonyService", "1", S, "FOD Financien / SPF Finances (Cadnet)",
@@ -838,6 +851,7 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         [_op("PatrimonyService", "findProperties", C,
              "Properties of a natural person (naturePerson 1/2/3) and the partner's SSIN.")],
         needs_integration=True, legal_context=_SOCIAL_INQUIRY, aliases=("Patrimony",),
+        implemented=True,
     ),
     _ws(
         "HandiService", "2", S,
@@ -854,7 +868,10 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         official_files=(
             f"{_B}/intf/HandiService/HandiV2.wsdl",
             f"{_B}/types/Handi/HandiV2.xsd",
+            f"{_B}/types/Handi/common/HandiCommonV1.xsd",
+            f"{_B}/types/Handi/dgph/common/DGPHHandiCommonV1.xsd",
         ),
+        implemented=True,
     ),
     _ws(
         _UDS, "3", S, "RVA / ONEM",
@@ -862,7 +879,7 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         "with ssin and a period, date or quarter. UDS000x codes: no data.",
         [_op(_UDS, name, C, text) for name, text in _UDS_OPS],
         needs_integration=True, types_domain="UnemploymentData",
-        legal_context=_SOCIAL_INVESTIGATION,
+        legal_context=_SOCIAL_INVESTIGATION, implemented=True,
     ),
     _ws(
         "ChildBenefits", "1", S, "Famifed / ORINT / IRISCARE / Opgroeien (child-benefit cadastre)",
@@ -870,14 +887,14 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         "source (WALLONIA, FEDERAL, BRUSSELS, EASTBELGIUM, FLANDERS).",
         [_op("ChildBenefitsService", "consultFilesBySsin", C,
              "Child-benefit files of an SSIN for a month range and source.")],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
     _ws(
         "SocialRateInvestigation", "1", S, "FOD Economie / SPF Economie",
         "Right to the social energy tariff: household, members and energy supplier matches.",
         [_op("SocialRateInvestigationService", "consultExchangedData", C,
              "Social-tariff data of the household of an SSIN.")],
-        needs_integration=True, legal_context="Social Rate Investigation",
+        needs_integration=True, legal_context="Social Rate Investigation", implemented=True,
     ),
     _ssdn(
         "OCMWCPASPensionRegisterConsult", "20090706", S, "Pension cadastre (SFP / Sigedis)",
@@ -887,7 +904,7 @@ _SOCIAL_DATA: tuple[Service, ...] = (
                   "Penskad_OpenPK_ConsultReply", "Pension items of an SSIN for a period.",
                   subject="TargetSSIN")],
         namespace=f"{_SSDN_ROOT}/PensionRegister",
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ws(
         "JobSeeker", "1", S, "FOREM / ACTIRIS / VDAB",
@@ -900,7 +917,9 @@ _SOCIAL_DATA: tuple[Service, ...] = (
             f"{_B}/intf/JobSeeker/JobSeekerV1.wsdl",
             f"{_B}/types/JobSeeker/JobSeekerTypesV1.xsd",
             f"{_B}/types/JobSeeker/JobSeekerV1.xsd",
+            f"{_B}/types/JobSeeker/common/JobSeekerCommonV1.xsd",
         ),
+        implemented=True,
     ),
     _ws(
         "HdiIndemnityAllowance", "1", S, "RIZIV / INAMI and NIC / CIN (mutualities)",
@@ -915,14 +934,17 @@ _SOCIAL_DATA: tuple[Service, ...] = (
         official_files=(
             f"{_B}/intf/HdiIndemnityAllowanceService/HdiIndemnityAllowanceV1.wsdl",
             f"{_B}/types/HdiIndemnityAllowance/HdiIndemnityAllowanceV1.xsd",
+            f"{_B}/types/HdiIndemnityAllowance/common/HdiIndemnityAllowanceCommonV1.xsd",
+            "set-b/be/fgov/cinnic/types/allowance/common/AllowanceAttestCommonTypes.xsd",
         ),
+        implemented=True,
     ),
     _ws(
         "HolidayAttestationService", "1", S, "RJV / ONVA",
         "Holiday pay and double holiday pay. No public contract: operation modelled.",
         [_op("HolidayAttestationService", "consultHolidayAttestations", C,
              "Holiday attestations of an SSIN.")],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
 )
 
@@ -1151,9 +1173,17 @@ _FLANDERS: tuple[Service, ...] = (
     _ws(
         "VESTA", "1", F, "Flemish home care (VESTA, over eHealth)",
         "About 30 exchanges for Flemish home care, carried by eHealth web services rather "
-        "than named KSZ services; one placeholder entry. Modelled as a mutation so that "
-        "nothing is retried blindly.",
-        [_op("VESTAService", "exchange", M, "Placeholder for the VESTA exchanges.")],
+        "than named KSZ services; no public contract. The SDK ships no typed client: "
+        "declare the exchanges you are authorised for with ksz_client.generic.declare and "
+        "call them with client.custom(...) (examples/vesta.py). The placeholder exchange "
+        "and three modelled exchanges (home-care episodes) that the sandbox answers.",
+        [_op("VESTAService", "exchange", M, "Placeholder for the VESTA exchanges."),
+         _op("VESTAService", "consultHomeCare", C,
+             "Home-care episodes of an SSIN (modelled; through ksz_client.generic)."),
+         _op("VESTAService", "registerHomeCare", M,
+             "Start of a home-care episode (modelled; through ksz_client.generic)."),
+         _op("VESTAService", "stopHomeCare", M,
+             "End of a home-care episode (modelled; through ksz_client.generic).")],
         needs_integration=True,
     ),
 )
@@ -1377,6 +1407,16 @@ _LEGAL_CONTEXT_DATA: tuple[tuple[str, str, str], ...] = (
         "social inquiry and financial help",
         "Social inquiry and financial help by an OCMW/CPAS.",
         "HealthCareInsurance (getInsuranceOrganizationInformations).",
+    ),
+    (
+        _V5_SOCIAL_ISSUES,
+        "Social issues (the default of RetrieveTIGroups V5).",
+        "RetrieveTIGroupsV5.xsd: LegalContextType enumeration, documented as the default.",
+    ),
+    (
+        _V5_ADMINISTRATIVE_STAFF,
+        "Administrative staff.",
+        "RetrieveTIGroupsV5.xsd: LegalContextType enumeration.",
     ),
 )
 

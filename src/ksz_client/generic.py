@@ -15,6 +15,16 @@ an lxml element: the documented escape hatch of the public API) or
 ...     {"criteria": {"enterpriseNumber": "0123456749", "includeAmount": True}})
 >>> result.status.code, result.to_dict()["fiscalDebt"]["hasFiscalDebt"]
 
+Without a WSDL (VESTA has no public contract), `declare` builds the same
+`Service` by hand from the WS-Consult conventions (``<op>Request``,
+``<op>Response``, ``<op>Fault``, SOAPAction ``http://kszbcss.fgov.be/<Segment>/<op>``):
+
+>>> vesta = declare("VESTA", namespace="http://kszbcss.fgov.be/intf/VESTAService/v1",
+...                 path="VESTAService/v1/consult",
+...                 operations={"consultHomeCare": OperationKind.CONSULTATION,
+...                             "registerHomeCare": OperationKind.MUTATION},
+...                 needs_integration=True)
+
 WSDLs are read locally (zeep, no network, no DTD or entities); a WSDL that
 imports over http(s) is refused.
 """
@@ -47,7 +57,7 @@ from ksz_client.types import CallContext, Receipt, Status
 if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
-__all__ = ["Criteria", "GenericResult", "GenericService", "declare_service"]
+__all__ = ["Criteria", "GenericResult", "GenericService", "declare", "declare_service"]
 
 # What `call` accepts for the service-specific part of a request.
 Criteria: TypeAlias = Mapping[str, Any] | Callable[[_xml.Element], None]
@@ -276,5 +286,88 @@ def declare_service(
         namespace=namespace or "",
         types_namespace=None,
         path=endpoint_path,
+        legal_context=legal_context,
+    )
+
+
+def _soap_action(namespace: str, operation: str) -> str:
+    # The KSZ convention: interface namespace http://kszbcss.fgov.be/intf/<Segment>/vN
+    # gives SOAPAction http://kszbcss.fgov.be/<Segment>/<operation>.
+    parsed = urlparse(namespace)
+    parts = [p for p in parsed.path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "intf":
+        return f"{parsed.scheme}://{parsed.netloc}/{parts[1]}/{operation}"
+    return f"{namespace.rstrip('/')}/{operation}"
+
+
+def declare(
+    name: str,
+    *,
+    namespace: str,
+    path: str,
+    operations: Mapping[str, OperationKind],
+    needs_integration: bool,
+    version: str = "1",
+    legal_context: str | None = None,
+    subject: str | None = "ssin",
+    soap_actions: Mapping[str, str] | None = None,
+    source: str = "declared by the application",
+    description: str = "",
+) -> Service:
+    """A catalogue `Service` declared by hand, for a service without a WSDL at hand.
+
+    Element names follow the WS-Consult conventions (``<op>Request``,
+    ``<op>Response``, ``<op>Fault``); SOAPActions follow the KSZ's
+    (``http://kszbcss.fgov.be/<Segment>/<op>`` for an interface namespace
+    ``http://kszbcss.fgov.be/intf/<Segment>/vN``) unless ``soap_actions``
+    names them. The contract is marked modelled.
+
+    Args:
+        name: the service's name (audit log, commands, errors)
+        namespace: the interface namespace of the request and response elements
+        path: the endpoint path below the configured base URL
+        operations: operation name -> kind; mutations are never re-sent after a possible send
+        needs_integration: put the calls under the finality guard
+        version: the interface version
+        legal_context: the default legal context of the calls
+        subject: the request field carrying the person's SSIN (None: no person)
+        soap_actions: operation name -> SOAPAction, where the convention does not hold
+        source: the authentic source, for the catalogue's description
+        description: what the service does
+    """
+    if not operations:
+        raise ValidationError("declare at least one operation")
+    if not namespace or not path.strip("/"):
+        raise ValidationError("a declared service needs a namespace and a path")
+    unknown = set(soap_actions or {}) - set(operations)
+    if unknown:
+        raise ValidationError(f"SOAPAction for undeclared operations: {', '.join(sorted(unknown))}")
+    declared = tuple(
+        Operation(
+            name=op_name,
+            kind=kind,
+            soap_action=(soap_actions or {}).get(op_name) or _soap_action(namespace, op_name),
+            request_element=f"{op_name}Request",
+            response_element=f"{op_name}Response",
+            fault_element=f"{op_name}Fault",
+            subject=subject,
+            description=f"declared by hand ({kind.value})",
+        )
+        for op_name, kind in operations.items()
+    )
+    return Service(
+        name=name,
+        version=version,
+        group=Group.TECHNICAL,
+        source=source,
+        description=description or "Declared by hand.",
+        wire=WireStyle.WS_CONSULT,
+        contract=ContractStatus.MODELLED,
+        operations=declared,
+        needs_integration=needs_integration,
+        implemented=True,
+        namespace=namespace,
+        types_namespace=None,
+        path=path.strip("/"),
         legal_context=legal_context,
     )

@@ -12,12 +12,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ksz_client._exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from ksz_client.ssin import Ssin
 
 __all__ = [
     "Address",
     "AddressKind",
+    "AnsweredSsin",
     "CallContext",
     "EmployerRef",
     "Information",
@@ -123,7 +128,9 @@ class StatusValue(StrEnum):
     DATA_FOUND = "DATA_FOUND"
     NO_DATA_FOUND = "NO_DATA_FOUND"
     NO_RESULT = "NO_RESULT"
-    INCOMPLETE_DATA = "INCOMPLETE_DATA"
+    INCOMPLETE_DATA = "INCOMPLETE_DATA"  # HandiService: some sources unavailable
+    PARTIAL_RESULT = "PARTIAL_RESULT"  # DmfaConsultation: some data, a source missing
+    RESPONSE_IN_BATCH = "RESPONSE_IN_BATCH"  # DmfaConsultation: the answer comes by file
 
 
 @dataclass(frozen=True)
@@ -382,3 +389,25 @@ class EmployerRef:
     def __str__(self) -> str:
         ident = self.cbe_number or self.noss_number or ""
         return f"{self.name} ({ident})" if self.name and ident else (self.name or ident)
+
+
+@dataclass(frozen=True)
+class AnsweredSsin:
+    """The SSIN an answer is about, as the KSZ annotates it in the response.
+
+    CommonV3 ``SsinWithCanceledAndReplacesStatusType`` (the answer names the
+    current SSIN and the one it `replaces`) and
+    ``SsinWithCanceledAndReplacedByStatusType`` (the answer names the SSIN
+    asked for, `canceled`, and the one it was `replaced_by`). The repr of an
+    `Ssin` is masked, so this one is too.
+    """
+
+    ssin: Ssin
+    canceled: bool = False
+    replaces: Ssin | None = None
+    replaced_by: Ssin | None = None
+
+    @property
+    def current(self) -> Ssin:
+        """The SSIN to use from now on."""
+        return self.replaced_by if self.replaced_by is not None else self.ssin

@@ -128,17 +128,15 @@ def test_a_refusing_receiver_is_reported(fresh_sandbox: Sandbox,
     assert not result.delivered and result.http_status == 500
 
 
-def test_unsupported_and_unknown_types(fresh_sandbox: Sandbox) -> None:
+def test_unknown_types(fresh_sandbox: Sandbox) -> None:
     ssin = _person(fresh_sandbox)
-    with pytest.raises(ValueError, match="notifications issue"):
-        fresh_sandbox.notify("http://127.0.0.1:9/", "notifyPerson", ssin)
     with pytest.raises(KeyError, match="supported"):
         fresh_sandbox.notify("http://127.0.0.1:9/", "notifyWeather", ssin)
     with pytest.raises(ValueError, match="burst"):
         fresh_sandbox.notify("http://127.0.0.1:9/", "notifyJobSeekerStatus", ssin, burst=0)
     every = {op.name for s in catalogue.services(group=catalogue.Group.NOTIFICATIONS)
-             for op in s.operations if s.contract is catalogue.ContractStatus.OFFICIAL}
-    assert set(_notify.SUPPORTED) == every  # every official notification contract is pushed
+             for op in s.operations}
+    assert set(_notify.SUPPORTED) == every  # every notification of the catalogue is pushed
 
 
 def test_the_notification_names_the_sandbox_as_sender(fresh_sandbox: Sandbox) -> None:
@@ -190,7 +188,7 @@ def test_the_notify_command(receiver: tuple[Receiver, str], tmp_path: Path,
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (["--type", "notifyPerson"], EXIT_USAGE),
+        (["--type", "notifyWeather"], EXIT_USAGE),
         (["--type", "notifyJobSeekerStatus", "--burst", "0"], EXIT_USAGE),
         (["--type", "notifyJobSeekerStatus", "--ssin", "85073003328"], EXIT_USAGE),
         (["--type", "notifyJobSeekerStatus", "--to", "http://127.0.0.1:9/"], EXIT_TRANSPORT),

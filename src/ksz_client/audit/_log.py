@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Final, Literal
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from ksz_client import ssin as _ssin
 from ksz_client._exceptions import AuditError
@@ -27,6 +27,7 @@ from ksz_client.audit._store import (
     SqliteStore,
     Store,
     Stored,
+    Transaction,
     load_body,
 )
 from ksz_client.audit._verify import VerifyReport, verify_rows
@@ -42,6 +43,8 @@ __all__ = ["AuditLog", "ExportFormat"]
 log = logging.getLogger("ksz_client.audit")
 
 ExportFormat = Literal["jsonl", "csv"]
+
+_R = TypeVar("_R")
 
 IN_DOUBT_AFTER: Final = _dt.timedelta(minutes=15)
 """An INTENT without outcome older than this is in doubt even if its writer may live."""
@@ -371,6 +374,56 @@ class AuditLog:
             body.pop("seq", None)
             bodies.append(body)
         return self._group.submit(bodies)
+
+    def write_with(
+        self, work: Callable[[Transaction], tuple[_R, Sequence[AuditRecord]]]
+    ) -> tuple[_R, list[AuditRecord]]:
+        """Run `work` and append the records it returns, in one transaction.
+
+        For tables kept beside the log (the notification inbox): a change there
+        and the records describing it commit together or not at all. `work`
+        gets a `Transaction` (placeholders ``?``) and returns its result and
+        the records to append (their ``seq`` and hashes are assigned). Raises
+        `AuditError` when nothing could be committed.
+        """
+        if self.readonly:
+            raise AuditError("this audit log was opened read-only")
+
+        def run(tx: Transaction) -> tuple[_R, list[dict[str, Any]]]:
+            result, records = work(tx)
+            bodies = []
+            for record in records:
+                body = record.body()
+                body.pop("seq", None)
+                bodies.append(body)
+            return result, bodies
+
+        result, stored, checkpoint = self._store.append_with(
+            run, policy=self._policy, now=self._clock()
+        )
+        if checkpoint is not None:
+            self._export(checkpoint)
+        return result, [_record(s) for s in stored
+                        if s.body.get("kind") != RecordKind.CHECKPOINT.value]
+
+    def read_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query on the log's database (placeholders ``?``).
+
+        For tables kept beside the log; reading the log's own records goes
+        through `query` and `export`, which record who read them.
+        """
+        return self._store.read_rows(sql, params)
+
+    def ensure_inbox(self) -> None:
+        """Create the notification inbox tables in this database if they are missing."""
+        if self.readonly:
+            raise AuditError("this audit log was opened read-only")
+        self._store.ensure_inbox()
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._store.dialect
 
     def _commit(self, bodies: list[dict[str, Any]]) -> list[Stored]:
         stored, checkpoint = self._store.append(bodies, policy=self._policy, now=self._clock())

@@ -53,6 +53,15 @@ class RecordKind(StrEnum):
     """The reconciliation of an in-doubt call (what really happened, who checked)."""
     TOMBSTONE = "TOMBSTONE"
     """Retention dropped the sealed records before a checkpoint."""
+    NOTIFICATION_RECEIVED = "NOTIFICATION_RECEIVED"
+    """A notification the KSZ pushed was verified and stored in the inbox (committed with it);
+    ``detail.duplicate`` marks a redelivery that was recognised and not stored again."""
+    NOTIFICATION_REFUSED = "NOTIFICATION_REFUSED"
+    """A pushed message was refused (unsigned, tampered, expired, invalid, too large...);
+    nothing of it was stored. ``error`` names the reason."""
+    NOTIFICATION_HANDLED = "NOTIFICATION_HANDLED"
+    """The application's handlers processed a stored notification event (committed with
+    the inbox entry's new state)."""
 
 
 def format_time(value: _dt.datetime) -> str:

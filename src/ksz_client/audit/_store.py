@@ -6,7 +6,12 @@ they match), ``audit_subject`` (SSIN -> seq index for "who looked at this
 person"), ``audit_head`` (the chain head: every writer locks it, so the
 sequence stays contiguous across threads and processes), ``audit_meta``
 (the log's id) and ``finality_integration`` (the local register of
-integrations; mutable, it is not the log).
+integrations; mutable, it is not the log). ``notification_receipt`` and
+``notification_inbox`` hold the notifications the KSZ pushed
+(`ksz_client.notifications`): a mutable work queue, created on first use,
+outside the chain; what happens to a notification (received, refused,
+handled) is recorded in the chain, in the same transaction as the queue
+change (`Store.append_with`).
 
 ``audit_log``, ``audit_subject`` and ``audit_meta`` refuse UPDATE and
 DELETE through triggers; the only DELETE let through is that of records a
@@ -27,7 +32,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from ksz_client._exceptions import AuditError
 from ksz_client.audit._checkpoint import Checkpoint, CheckpointKey
@@ -40,9 +45,19 @@ from ksz_client.audit._records import (
     format_time,
 )
 
-__all__ = ["COLUMNS", "CheckpointPolicy", "PostgresStore", "SqliteStore", "Store", "Stored"]
+__all__ = [
+    "COLUMNS",
+    "CheckpointPolicy",
+    "PostgresStore",
+    "SqliteStore",
+    "Store",
+    "Stored",
+    "Transaction",
+]
 
 SCHEMA_VERSION: Final = "1"
+
+_R = TypeVar("_R")
 
 COLUMNS: Final = (
     "seq", "kind", "at", "call_id", "attempt", "user_id", "dossier", "service", "operation",
@@ -90,6 +105,34 @@ class CheckpointPolicy:
         return since >= self.every or now - last_at >= _dt.timedelta(minutes=self.minutes)
 
 
+class Transaction:
+    """SQL run inside a write transaction of the audit database (`Store.append_with`).
+
+    Placeholders are written ``?`` for both backends. Whatever is executed here
+    commits, or rolls back, together with the audit records of the transaction.
+    """
+
+    __slots__ = ("_conn", "_sql", "dialect")
+
+    def __init__(self, conn: Any, sql: Callable[[str], str], dialect: str) -> None:
+        self._conn = conn
+        self._sql = sql
+        self.dialect = dialect
+        """``sqlite`` or ``postgresql``."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; returns the DB-API cursor (``rowcount``, ``fetchone``...)."""
+        return self._conn.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each of `rows`."""
+        cursor = self._conn.cursor()
+        try:
+            cursor.executemany(self._sql(sql), rows)
+        finally:
+            cursor.close()
+
+
 def row_columns(body: Mapping[str, Any]) -> tuple[Any, ...]:
     """The queryable columns of a body, in `COLUMNS` order up to ``dropped_through``."""
     detail = body.get("detail") or {}
@@ -111,6 +154,9 @@ class Store(ABC):
     """The SQL shared by both backends; subclasses bring connections and dialect."""
 
     description: str
+    dialect: str = ""
+    """``sqlite`` or ``postgresql``."""
+    _inbox_ddl: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self._write_lock = threading.Lock()
@@ -262,11 +308,32 @@ class Store(ABC):
         force_checkpoint: bool = False,
     ) -> tuple[list[Stored], Checkpoint | None]:
         """Append `bodies` as one transaction; maybe seal them with a checkpoint."""
+        _, stored, checkpoint = self.append_with(
+            lambda _tx: (None, bodies), policy=policy, now=now,
+            force_checkpoint=force_checkpoint,
+        )
+        return stored, checkpoint
+
+    def append_with(
+        self,
+        work: Callable[[Transaction], tuple[_R, Sequence[Mapping[str, Any]]]],
+        *,
+        policy: CheckpointPolicy | None,
+        now: _dt.datetime,
+        force_checkpoint: bool = False,
+    ) -> tuple[_R, list[Stored], Checkpoint | None]:
+        """Run `work`, then append the bodies it returns, all in one transaction.
+
+        `work` runs with the chain head locked (so its changes and the records
+        that describe them are ordered like every other write) and returns a
+        result and the bodies to append. Whatever it raises rolls everything back.
+        """
         with self._write_lock:
             conn = self._writer_conn()
             try:
                 self._begin_write(conn)
                 seq, prev, cp_seq, cp_at = self._read_head(conn)
+                result, bodies = work(Transaction(conn, self._sql, self.dialect))
                 stored = self._chain(bodies, seq, prev)
                 seq, prev = self._tip(stored, seq, prev)
                 checkpoint = None
@@ -289,7 +356,7 @@ class Store(ABC):
             except BaseException:
                 self._abandon(conn)
                 raise
-        return stored, checkpoint
+        return result, stored, checkpoint
 
     def drop_sealed(
         self, cutoff: _dt.datetime, tombstone: Callable[[int, int, int], Mapping[str, Any]]
@@ -479,6 +546,32 @@ class Store(ABC):
         with self.reading() as conn:
             return [tuple(r) for r in conn.execute(self._sql(sql), params)]
 
+    # --- the notification inbox ----------------------------------------------------------
+
+    def read_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query (placeholders ``?``), in one snapshot."""
+        with self.reading() as conn:
+            return [tuple(r) for r in conn.execute(self._sql(sql), params)]
+
+    def ensure_inbox(self) -> None:
+        """Create the notification tables when they do not exist yet (idempotent)."""
+        with self._write_lock:
+            conn = self._writer_conn()
+            try:
+                self._begin_write(conn)
+                if not self._inbox_exists(conn):
+                    for statement in self._inbox_ddl:
+                        conn.execute(statement)
+                self._commit(conn)
+            except self._errors() as exc:
+                self._abandon(conn)
+                raise AuditError(
+                    f"the notification inbox could not be created ({type(exc).__name__})"
+                ) from exc
+
+    def _inbox_exists(self, conn: Any) -> bool:
+        return False  # SQLite: the statements say IF NOT EXISTS and cost nothing
+
 
 def _checkpoint_body(checkpoint: Checkpoint) -> dict[str, Any]:
     return {
@@ -529,8 +622,47 @@ _SQLITE_SCHEMA: Final = (
 )
 
 
+# The notification inbox (ksz_client.notifications). notification_receipt: one row per
+# message the KSZ pushed, keyed by its ticket (a redelivery finds it), with the signed
+# message as received. notification_inbox: one row per event, a work queue; ``id`` is the
+# order of arrival, which handlers follow per SSIN. Times are format_time() text.
+_INBOX_COLUMNS: Final = """
+    message_key TEXT NOT NULL, item INTEGER NOT NULL, receipt_id TEXT NOT NULL,
+    event_type TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL,
+    ssin TEXT NOT NULL, received_at TEXT NOT NULL, payload TEXT NOT NULL,
+    state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
+    lease_owner TEXT, lease_until TEXT, last_error TEXT, handled_at TEXT,
+    UNIQUE (message_key, item)"""
+_RECEIPT_TABLE: Final = """CREATE TABLE IF NOT EXISTS notification_receipt (
+        message_key TEXT PRIMARY KEY, receipt_id TEXT NOT NULL, service TEXT NOT NULL,
+        operation TEXT NOT NULL, ticket TEXT, sequence_number BIGINT,
+        received_at TEXT NOT NULL, events INTEGER NOT NULL, message_sha256 TEXT NOT NULL,
+        message TEXT NOT NULL)"""
+_INBOX_INDEXES: Final = (
+    "CREATE INDEX IF NOT EXISTS notification_inbox_order ON notification_inbox "
+    "(state, ssin, id)",
+    "CREATE INDEX IF NOT EXISTS notification_inbox_next ON notification_inbox (state, id)",
+    "CREATE INDEX IF NOT EXISTS notification_receipt_at ON notification_receipt (received_at)",
+)
+_INBOX_SQLITE: Final = (
+    _RECEIPT_TABLE,
+    "CREATE TABLE IF NOT EXISTS notification_inbox ("
+    f"id INTEGER PRIMARY KEY AUTOINCREMENT, {_INBOX_COLUMNS})",
+    *_INBOX_INDEXES,
+)
+_INBOX_PG: Final = (
+    _RECEIPT_TABLE,
+    "CREATE TABLE IF NOT EXISTS notification_inbox ("
+    f"id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, {_INBOX_COLUMNS})",
+    *_INBOX_INDEXES,
+)
+
+
 class SqliteStore(Store):
     """SQLite in WAL mode, ``synchronous=FULL``, writers serialised by ``BEGIN IMMEDIATE``."""
+
+    dialect = "sqlite"
+    _inbox_ddl = _INBOX_SQLITE
 
     def __init__(self, path: Path, *, busy_timeout: float = 30.0) -> None:
         super().__init__()
@@ -657,6 +789,9 @@ _PG_SCHEMA_LOCK: Final = 0x6B737A61
 class PostgresStore(Store):
     """PostgreSQL through psycopg 3; writers serialised on the locked ``audit_head`` row."""
 
+    dialect = "postgresql"
+    _inbox_ddl = _INBOX_PG
+
     def __init__(self, dsn: str, *, schema: str | None = None) -> None:
         super().__init__()
         try:
@@ -730,6 +865,16 @@ class PostgresStore(Store):
 
     def _begin_write(self, conn: Any) -> None:
         pass  # psycopg opens the transaction with the first statement
+
+    def _inbox_exists(self, conn: Any) -> bool:
+        # Existing tables need no CREATE privilege (the application role may lack it).
+        exists = conn.execute(
+            "SELECT to_regclass('notification_inbox') IS NOT NULL"
+            " AND to_regclass('notification_receipt') IS NOT NULL"
+        ).fetchone()[0]
+        if not exists:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_SCHEMA_LOCK,))
+        return bool(exists)
 
     def _lock_head(self) -> str:
         return " FOR UPDATE"

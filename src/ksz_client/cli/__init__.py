@@ -37,7 +37,14 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The ``ksz`` parser; only the service command named in ``argv`` is built in full."""
-    from ksz_client.cli import _audit, _generated, _sandbox, _services, _ssin
+    from ksz_client.cli import (
+        _audit,
+        _generated,
+        _notifications,
+        _sandbox,
+        _services,
+        _ssin,
+    )
 
     parser = _Parser(
         prog="ksz",
@@ -58,13 +65,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _generated.register(sub, _selected_service(argv))
     _sandbox.register(sub)
     _audit.register(sub)
+    _notifications.register(sub)
     return parser
 
 
 def _selected_service(argv: Sequence[str]) -> str | None:
     from ksz_client.services._registry import binding
 
-    return next((a for a in argv if binding(a) is not None), None)
+    found = next((b for b in map(binding, argv) if b is not None), None)
+    return found.attribute if found is not None else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ command line is imported, so other commands stay fast.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import enum
 import inspect
 import sys
@@ -33,19 +34,25 @@ def register(sub: Any, selected: str | None) -> None:
         service = catalogue.get(binding.service)
         summary = service.description.split(". ")[0].rstrip(".")
         parser = sub.add_parser(
-            binding.attribute,
+            binding.command,
+            aliases=[binding.attribute] if binding.attribute != binding.command else [],
             help=f"{service.name} V{service.version}: {summary}",
             description=f"{service.name} V{service.version} ({service.source}). "
             f"{service.description}",
         )
-        if binding.attribute != selected:
+        if binding.attribute != selected:  # `selected` is the attribute name
             continue  # built only when chosen: importing a service loads lxml
         commands = parser.add_subparsers(dest="operation", metavar="OPERATION")
         commands.required = True
-        for method_name, (method, info) in sorted(operations_of(binding.load()).items()):
+        methods = sorted(operations_of(binding.load()).items())
+        # Several methods may serve one operation (ManageAccess LIST: list and
+        # sync): the operation's name goes to the first, a method name wins.
+        taken = {name for name, _ in methods}
+        for method_name, (method, info) in methods:
             op = service.operation(info.name)
             doc = (inspect.getdoc(method) or "").split("\n")[0]
-            aliases = [op.cli_name] if op.cli_name != method_name else []
+            aliases = [op.cli_name] if op.cli_name not in taken else []
+            taken.add(op.cli_name)
             command = commands.add_parser(method_name, aliases=aliases,
                                           help=f"{doc} ({op.name}, {op.kind.value})")
             names = _add_arguments(command, method, info.aliases)
@@ -65,6 +72,11 @@ def _add_arguments(
         if param.name in _SKIP:
             continue
         hint = hints.get(param.name, str)
+        members = [m for m in _union(hint) if m is not type(None)]
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and members and all(
+            dataclasses.is_dataclass(m) for m in members
+        ):
+            continue  # a structured input for Python callers; the flat options cover it
         options = _options(hint)
         if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
             options.pop("action", None)

@@ -8,6 +8,7 @@ import enum
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from ksz_client._exceptions import (
@@ -19,16 +20,24 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.cli import EXIT_BUSINESS, EXIT_TRANSPORT, EXIT_USAGE
+from ksz_client.types import Money, Month, PartialDate, Quarter
 
 __all__ = ["error_exit", "plain", "print_json", "table"]
 
 
 def plain(value: Any) -> Any:
     """A JSON-ready form of a model: dataclasses as objects, dates as ISO text."""
+    if isinstance(value, Money):
+        # Exact both ways: whole cents for programs, euro text for people.
+        return {"cents": value.cents, "euro": str(value)}
+    if isinstance(value, Month | Quarter | PartialDate):
+        return str(value)  # their written forms: "2024-05", "2024Q1", "1985-07-00"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return str(value)  # exact, as the KSZ gave it (JSON numbers would be floats)
     if isinstance(value, _dt.datetime | _dt.date):
         return value.isoformat()
     if isinstance(value, str):

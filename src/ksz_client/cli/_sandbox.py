@@ -50,12 +50,17 @@ def register(sub: Any) -> None:
         description="POST a notification, WS-Security signed with the sandbox's "
         "response-signing key, to a receiver. Use the same --state as `ksz sandbox serve` so "
         "that the receiver's pinned sandbox certificate matches.")
-    notify.add_argument("--to", required=True, metavar="URL", help="the receiver's URL")
-    notify.add_argument("--type", required=True, metavar="TYPE",
-                        help="notification operation, e.g. notifyJobSeekerStatus")
-    notify.add_argument("--ssin", required=True, help="the sandbox person it is about")
+    notify.add_argument("--to", metavar="URL", help="the receiver's URL (required)")
+    notify.add_argument("--type", metavar="TYPE",
+                        help="notification operation, e.g. notifyFamilyComposition; several "
+                        "separated by commas, or 'all' (required; see --types)")
+    notify.add_argument("--ssin", help="the sandbox person it is about (required)")
     notify.add_argument("--burst", type=int, default=1, metavar="N",
                         help="send N notifications in a row (consecutive sequence numbers)")
+    notify.add_argument("--senders", type=int, default=1, metavar="C",
+                        help="for load: C concurrent senders, each sending --burst of each type")
+    notify.add_argument("--types", action="store_true",
+                        help="list the notification types the sandbox pushes, and exit")
     notify.add_argument("--receiver", metavar="KBO",
                         help="receiver's KBO number (default: the sandbox OCMW)")
     notify.add_argument("--ca-bundle", metavar="PATH",
@@ -178,18 +183,57 @@ def run_persons(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _list_types() -> int:
+    from ksz_client.cli._output import table
+    from ksz_client.sandbox.notify import types
+
+    sys.stdout.write(table(
+        [(op.name, service.name, service.contract.value) for service, op in types()],
+        header=("type", "service", "contract"),
+    ) + "\n")
+    return EXIT_OK
+
+
+def _notify_types(text: str) -> list[str] | str:
+    from ksz_client.sandbox.notify import resolve, types
+
+    if text.strip().casefold() == "all":
+        return [op.name for _service, op in types()]
+    names = []
+    for name in (n.strip() for n in text.split(",")):
+        if not name:
+            continue
+        try:
+            names.append(resolve(name)[1].name)
+        except (KeyError, ValueError) as exc:
+            return str(exc.args[0])
+    return names or "--type names at least one notification type"
+
+
 def run_notify(args: argparse.Namespace) -> int:
-    from ksz_client.sandbox import SANDBOX_CBE_NUMBER, push, sandbox_credentials
-    from ksz_client.sandbox.notify import resolve
+    import concurrent.futures
+
+    from ksz_client.sandbox import (
+        SANDBOX_CBE_NUMBER,
+        NotificationResult,
+        push,
+        sandbox_credentials,
+    )
     from ksz_client.sandbox.population import Population
     from ksz_client.sandbox.state import MemoryState, SandboxState, SqliteState
 
+    if args.types:
+        return _list_types()
+    for flag, value in (("--to", args.to), ("--type", args.type), ("--ssin", args.ssin)):
+        if not value:
+            return _usage(f"{flag} is required (or --types to list the types)")
     if args.burst < 1:
         return _usage("--burst is at least 1")
-    try:
-        resolve(args.type)
-    except (KeyError, ValueError) as exc:
-        return _usage(str(exc.args[0]))
+    if args.senders < 1:
+        return _usage("--senders is at least 1")
+    names = _notify_types(args.type)
+    if isinstance(names, str):
+        return _usage(names)
     try:
         population = Population(seed=args.seed, size=args.persons)
     except ValueError as exc:
@@ -197,13 +241,23 @@ def run_notify(args: argparse.Namespace) -> int:
     if population.index_of(args.ssin) is None:
         return _usage("--ssin is not a person of this sandbox (see `ksz sandbox persons`)")
     state: SandboxState = SqliteState(args.state) if args.state else MemoryState()
+
+    def send(name: str) -> list[NotificationResult]:
+        return push(args.to, name, args.ssin, population=population, state=state,
+                    signing=signing, burst=args.burst,
+                    receiver=args.receiver or SANDBOX_CBE_NUMBER,
+                    verify=args.ca_bundle or True)
+
     try:
         signing, _client = sandbox_credentials(state)
         try:
-            results = push(args.to, args.type, args.ssin, population=population, state=state,
-                           signing=signing, burst=args.burst,
-                           receiver=args.receiver or SANDBOX_CBE_NUMBER,
-                           verify=args.ca_bundle or True)
+            if args.senders == 1:
+                results = [r for name in names for r in send(name)]
+            else:
+                with concurrent.futures.ThreadPoolExecutor(args.senders) as pool:
+                    futures = [pool.submit(send, name)
+                               for _ in range(args.senders) for name in names]
+                    results = [r for f in futures for r in f.result()]
         except OSError as exc:  # requests' errors are OSErrors
             sys.stderr.write(f"ksz: the receiver could not be reached: {exc}\n")
             return EXIT_TRANSPORT

@@ -36,6 +36,7 @@ __all__ = [
     "DisabilityFile",
     "DmfaQuarter",
     "Employer",
+    "EmployerRecord",
     "Employment",
     "Facts",
     "HolidayPay",
@@ -45,11 +46,13 @@ __all__ = [
     "LeefloonAttest",
     "MediPrimaDecision",
     "Pension",
+    "Posting",
     "RealEstate",
     "SelfEmployment",
     "SocialTariff",
     "TaxAssessment",
     "UnemploymentPeriod",
+    "employer_record",
     "generate",
 ]
 
@@ -260,6 +263,30 @@ class MediPrimaDecision:
 
 
 @dataclass(frozen=True)
+class Posting:
+    """A Limosa declaration: the person, working for a foreign employer, is posted to
+    Belgium (Dolsis findPostedWorkers, PostedWorkerDetail, FindPostingDocumentDetail)."""
+
+    document_id: str
+    """Limosa's technical id of the posting document."""
+    foreign_employer: str
+    foreign_country: str
+    """ISO 3166-1 alpha-2 code of the country the employer is established in."""
+    foreign_employer_id: str
+    """The employer's identification in its own country (VAT or company number)."""
+    belgian_client: Employer | None
+    """The Belgian company the work is done for (None for a private client)."""
+    period: Period
+    workplace_postal_code: str
+    workplace_municipality: str
+    weekly_hours_hundredths: int
+    """Declared working time a week, in hundredths of an hour (3800 = 38 hours)."""
+    declared_on: _dt.date
+    self_employed: bool = False
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything the social databases know about one sandbox person."""
 
@@ -279,6 +306,7 @@ class Facts:
     holiday_pay: tuple[HolidayPay, ...] = ()
     leefloon: tuple[LeefloonAttest, ...] = ()
     mediprima: tuple[MediPrimaDecision, ...] = ()
+    postings: tuple[Posting, ...] = ()
 
     @property
     def has_employment(self) -> bool:
@@ -314,6 +342,11 @@ class Facts:
         return any(a.period.end is None for a in self.leefloon)
 
     @property
+    def posted(self) -> bool:
+        """A Limosa posting is declared for the person."""
+        return bool(self.postings)
+
+    @property
     def on_mediprima(self) -> bool:
         return any(d.period.end is None or d.period.end >= REFERENCE_DATE
                    for d in self.mediprima)
@@ -336,6 +369,63 @@ EMPLOYERS: Final = (
     Employer("ICT Solutions NV", kbo_number(4_111_212), "0411121200", "200.00"),
 )
 """Fictitious employers; the OCMW itself employs people (article 60)."""
+
+
+@dataclass(frozen=True)
+class EmployerRecord:
+    """What the RSZ employer repertory holds about an employer (Dolsis getEmployerDetail)."""
+
+    employer: Employer
+    employer_type: str
+    """PRIVATE, PUBLIC_FEDERAL or PUBLIC_LOCAL."""
+    employer_class: int
+    registered: _dt.date
+    vat_number: str | None
+    street: str
+    house_number: str
+    postal_code: str
+    municipality: str
+    social_secretariat: tuple[str, str] | None = None
+    """(number, name) of the recognised social secretariat the employer is affiliated to."""
+    family_allowance_fund: tuple[str, str] | None = None
+    """(number, name) of the family allowance fund."""
+    curator: tuple[str, _dt.date] | None = None
+    """(name, appointment date) of the curator of a bankrupt employer."""
+
+
+_SECRETARIATS: Final = (("100", "Sociaal Secretariaat Sandbox vzw"),
+                        ("200", "Secrétariat social Bac-à-sable asbl"))
+_ALLOWANCE_FUNDS: Final = (("11", "Kinderbijslagfonds Sandbox"),
+                           ("21", "Caisse d'allocations familiales Sandbox"))
+_SEATS: Final = (("Kerkstraat", "2000", "Antwerpen"), ("Rue Haute", "1000", "Bruxelles"),
+                 ("Stationsstraat", "9000", "Gent"), ("Rue de la Station", "4000", "Liège"))
+
+
+def employer_record(employer: Employer) -> EmployerRecord:
+    """The employer's record in the repertory; pure function of the employer.
+
+    The horeca employer is bankrupt (a curator manages it since 2025-09-15): an
+    OCMW asks Dolsis exactly that when a client's employer stops paying.
+    """
+    position = EMPLOYERS.index(employer) if employer in EMPLOYERS else len(employer.name)
+    street, postal, municipality = _SEATS[position % len(_SEATS)]
+    curator = None
+    if employer.joint_committee == "302.00":
+        curator = ("Mr. A. Curator, advocaat", _dt.date(2025, 9, 15))
+    return EmployerRecord(
+        employer=employer,
+        employer_type="PUBLIC_LOCAL" if employer.public else "PRIVATE",
+        employer_class=0,
+        registered=_dt.date(1940 + position, 1 + position % 12, 1),
+        vat_number=None if employer.public else f"BE{employer.cbe_number}",
+        street=street,
+        house_number=str(10 + position),
+        postal_code=postal,
+        municipality=municipality,
+        social_secretariat=None if employer.public else _SECRETARIATS[position % 2],
+        family_allowance_fund=_ALLOWANCE_FUNDS[position % 2],
+        curator=curator,
+    )
 
 MUTUALITIES: Final = (
     ("100", "Christelijke Mutualiteit / Mutualité chrétienne"),
@@ -405,11 +495,14 @@ def generate(
     region: str,
     household_size: int,
     has_children: bool,
+    posted_worker: bool = False,
 ) -> Facts:
     """The facts of one person; pure function of its arguments.
 
     `region` is ``nl``, ``fr``, ``de`` or ``bxl`` (where the household lives);
-    `has_children` tells whether children live in the household.
+    `has_children` tells whether children live in the household; `posted_worker`
+    whether the person is a foreign worker posted to Belgium (Limosa), whose
+    postings come from a stream of their own (the other facts do not change).
     """
     rng = random.Random(f"{seed}:{index}:facts")  # noqa: S311 - synthetic data
     ref = REFERENCE_DATE
@@ -554,6 +647,7 @@ def generate(
         holiday_pay=holiday_pay,
         leefloon=tuple(leefloon),
         mediprima=tuple(mediprima),
+        postings=_postings(seed, index) if posted_worker else (),
     )
     return facts if death is None else _after_death(facts, death)
 
@@ -642,6 +736,48 @@ def _attest(seed: int, index: int, k: int, category: str, period: Period) -> Lee
                           LEEFLOON_MONTHLY_CENTS[category])
 
 
+_FOREIGN_EMPLOYERS: Final = (
+    ("Budowa Kraków Sp. z o.o.", "PL", "PL5260250995"),
+    ("Construções Lisboa Lda", "PT", "PT500100144"),
+    ("Transport Cluj SRL", "RO", "RO14399840"),
+    ("Bouwbedrijf Maas BV", "NL", "NL001234567B01"),
+    ("Montage Lorraine SARL", "FR", "FR40303265045"),
+    ("Elektro Aachen GmbH", "DE", "DE129273398"),
+)
+_WORKPLACES: Final = (("1000", "Brussel"), ("2000", "Antwerpen"), ("9000", "Gent"),
+                      ("4000", "Liège"), ("5000", "Namur"), ("8000", "Brugge"))
+
+
+def _postings(seed: int, index: int) -> tuple[Posting, ...]:
+    """One or two Limosa postings, from a stream of their own; the first may be cancelled."""
+    rng = random.Random(f"{seed}:{index}:limosa")  # noqa: S311 - synthetic data
+    name, country, ident = rng.choice(_FOREIGN_EMPLOYERS)
+    out = []
+    start = REFERENCE_DATE - _dt.timedelta(days=rng.randint(400, 900))
+    for k in range(rng.randint(1, 2)):
+        end = start + _dt.timedelta(days=rng.randint(30, 300))
+        ongoing = k == 1 or rng.random() < 0.3
+        postal, municipality = rng.choice(_WORKPLACES)
+        out.append(Posting(
+            document_id=f"LD{index:08d}{k + 1}",
+            foreign_employer=name,
+            foreign_country=country,
+            foreign_employer_id=ident,
+            belgian_client=rng.choice(EMPLOYERS[:8]) if rng.random() < 0.8 else None,
+            period=Period(start, None if ongoing and end >= REFERENCE_DATE else end),
+            workplace_postal_code=postal,
+            workplace_municipality=municipality,
+            weekly_hours_hundredths=rng.choice((3800, 3800, 4000, 2000)),
+            declared_on=start - _dt.timedelta(days=rng.randint(1, 20)),
+            self_employed=rng.random() < 0.1,
+            cancelled=k == 0 and rng.random() < 0.15,
+        ))
+        start = end + _dt.timedelta(days=rng.randint(20, 120))
+        if start >= REFERENCE_DATE:
+            break
+    return tuple(out)
+
+
 def _after_death(facts: Facts, death: _dt.date) -> Facts:
     """The same facts for a person who died: nothing runs past the day of death."""
 
@@ -675,6 +811,7 @@ def _after_death(facts: Facts, death: _dt.date) -> Facts:
         holiday_pay=tuple(h for h in facts.holiday_pay if h.year <= death.year),
         leefloon=cut_all(facts.leefloon),
         mediprima=cut_all(facts.mediprima),
+        postings=cut_all(facts.postings),
     )
 
 

@@ -6,10 +6,12 @@ receiver. ``ksz sandbox notify --to URL --type TYPE --ssin SSIN`` does the
 same from the sandbox, with its response-signing key, so that a receiver
 can be tested end to end.
 
-The types whose official contracts exist are built here, from the person's
-sandbox facts: the three HdiIndemnityAllowance notifications,
-``notifyJobSeekerStatus`` and ``notifyDeduction``. The other catalogue
-notifications follow with the notifications issue.
+Every notification type of the catalogue is built here, from the person's
+sandbox facts: the five whose official contracts exist (the three
+HdiIndemnityAllowance notifications, ``notifyJobSeekerStatus`` and
+``notifyDeduction``) and the modelled ones (``wsdl/notify``). A fact the person
+lacks (no pension, no employment...) is made up for the message, so that any
+sandbox person can receive any type.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "build",
     "envelope",
     "resolve",
+    "types",
 ]
 
 _LEGAL_CONTEXT: Final = "PCSA:SOCIAL_INQUIRY"
@@ -199,32 +202,212 @@ def _deduction(payload: _xml.Element, population: Population, index: int,
     _xml.sub(unit, "localUnitCityNisCode", "21004")
 
 
+def _period(parent: _xml.Element, tag: str, period: Period) -> None:
+    block = _xml.sub(parent, tag)
+    _xml.sub(block, "beginDate", period.start.isoformat())
+    if period.end is not None:
+        _xml.sub(block, "endDate", period.end.isoformat())
+
+
+def _items(payload: _xml.Element, wrapper: str, item: str) -> _xml.Element:
+    return _xml.sub(_xml.sub(payload, wrapper), item)
+
+
+def _person(payload: _xml.Element, population: Population, index: int,
+            today: _dt.date) -> None:
+    item = _items(payload, "persons", "person")
+    item.set("register", population.register_of(index).value)
+    _ssin(item, population, index)
+    _xml.sub(item, "mutationDate", today.isoformat())
+    groups = _xml.sub(item, "dataGroups")
+    died = population.death_date(index)
+    for group in (("DECEASE",) if died is not None else ("RESIDENTIAL_ADDRESS", "CIVIL_STATE")):
+        _xml.sub(groups, "dataGroup", group)
+    if died is not None:
+        _xml.sub(item, "deceaseDate", died.isoformat())
+
+
+def _family(payload: _xml.Element, population: Population, index: int,
+            today: _dt.date) -> None:
+    household = population.household(index)
+    item = _items(payload, "familyCompositions", "familyComposition")
+    _ssin(item, population, index)
+    _xml.sub(item, "mutationDate", today.isoformat())
+    _xml.sub(item, "reason", "MEMBER_ADDED" if len(household.members) > 1 else "HOUSEHOLD_MOVED")
+    members = _xml.sub(item, "members")
+    for member in household.members:
+        block = _xml.sub(members, "member")
+        _ssin(block, population, member.index)
+        _xml.sub(block, "relationship", member.relationship)
+        _xml.sub(block, "entryDate", member.since.isoformat())
+
+
+def _pension(payload: _xml.Element, population: Population, index: int,
+             today: _dt.date) -> None:
+    pensions = population.facts(index).pensions
+    pension = pensions[-1] if pensions else _facts.Pension(
+        kind="GRAPA", period=Period(today), monthly_gross_cents=131_250)
+    item = _items(payload, "pensionMutations", "pensionMutation")
+    _ssin(item, population, index)
+    _xml.sub(item, "mutationDate", today.isoformat())
+    _xml.sub(item, "mutationType", "GRANTED" if pension.period.end is None else "STOPPED")
+    block = _xml.sub(item, "pension")
+    _xml.sub(block, "pensionType", pension.kind)
+    _period(block, "period", pension.period)
+    _xml.sub(block, "monthlyGrossAmount", _euros(pension.monthly_gross_cents))
+
+
+def _dimona(payload: _xml.Element, population: Population, index: int,
+            today: _dt.date) -> None:
+    employments = population.facts(index).employments
+    employment = employments[-1] if employments else _facts.Employment(
+        employer=_facts.EMPLOYERS[0], worker_type="oth", white_collar=True,
+        dimona_period_id=900_000_000 + index, period=Period(today))
+    employer = employment.employer
+    item = _items(payload, "dimonaDeclarations", "dimonaDeclaration")
+    _ssin(item, population, index)
+    _xml.sub(item, "dimonaPeriodId", str(employment.dimona_period_id))
+    _xml.sub(item, "action", "IN" if employment.period.end is None else "OUT")
+    _xml.sub(item, "declarationDate", today.isoformat())
+    block = _xml.sub(item, "employer")
+    _xml.sub(block, "nssoRegistrationNumber", employer.noss_number)
+    _xml.sub(block, "enterpriseNumber", employer.cbe_number)
+    _xml.sub(block, "name", employer.name)
+    _xml.sub(item, "jointCommissionNbr", employer.joint_committee)
+    _xml.sub(item, "workerType", employment.worker_type)
+    _period(item, "period", employment.period)
+
+
+def _self_employed(payload: _xml.Element, population: Population, index: int,
+                   today: _dt.date) -> None:
+    careers = population.facts(index).self_employment
+    period = careers[-1].period if careers else Period(today)
+    item = _items(payload, "careerMutations", "careerMutation")
+    _ssin(item, population, index)
+    _xml.sub(item, "mutationDate", today.isoformat())
+    _xml.sub(item, "mutationType", "START" if period.end is None else "STOP")
+    _period(item, "period", period)
+    _xml.sub(item, "activity", careers[-1].activity if careers else "retail trade")
+
+
+def _carmed(payload: _xml.Element, population: Population, index: int,
+            today: _dt.date) -> None:
+    decisions = population.facts(index).mediprima
+    item = _items(payload, "calculations", "calculation")
+    _ssin(item, population, index)
+    if decisions:
+        decision = decisions[-1]
+        carmed, version, ocmw = decision.carmed_number, decision.version, \
+            decision.ocmw_cbe_number
+    else:
+        carmed, version, ocmw = _uuid(f"{population.seed}:{index}:carmed"), 1, \
+            SANDBOX_CBE_NUMBER
+    _xml.sub(item, "carmedId", carmed)
+    _xml.sub(item, "decisionVersion", str(version))
+    _xml.sub(item, "ocmw", ocmw)
+    _xml.sub(item, "calculationDate", today.isoformat())
+    _period(item, "carePeriod", Period(today - _dt.timedelta(days=30),
+                                       today - _dt.timedelta(days=1)))
+    _xml.sub(item, "invoicedAmount", _euros(25_000))
+    _xml.sub(item, "acceptedAmount", _euros(21_250))
+
+
+def _pensionable(payload: _xml.Element, population: Population, index: int,
+                 today: _dt.date) -> None:
+    born = population.birth_date(index)
+    attests = population.facts(index).leefloon
+    item = _items(payload, "beneficiaries", "beneficiary")
+    _ssin(item, population, index)
+    try:
+        pensionable = born.replace(year=born.year + 66)
+    except ValueError:  # 29 February
+        pensionable = born.replace(year=born.year + 66, day=28)
+    _xml.sub(item, "pensionableDate", pensionable.isoformat())
+    if attests:
+        _xml.sub(item, "leefloonSince", attests[-1].period.start.isoformat())
+    _xml.sub(item, "reason", "NO_CAREER_KNOWN")
+
+
+def _vouchers(payload: _xml.Element, population: Population, index: int,
+              today: _dt.date) -> None:
+    last_month = today.replace(day=1) - _dt.timedelta(days=1)
+    item = _items(payload, "payments", "payment")
+    _ssin(item, population, index)
+    _xml.sub(item, "paymentDate", today.isoformat())
+    _xml.sub(item, "month", f"{last_month.year:04d}-{last_month.month:02d}")
+    _xml.sub(item, "vouchers", "10")
+    _xml.sub(item, "amount", _euros(4_110))
+
+
+def _dismissal(payload: _xml.Element, population: Population, index: int,
+               today: _dt.date) -> None:
+    employments = population.facts(index).employments
+    employer = employments[-1].employer if employments else _facts.EMPLOYERS[0]
+    dismissed = today - _dt.timedelta(days=30)
+    item = _items(payload, "compensations", "compensation")
+    _ssin(item, population, index)
+    block = _xml.sub(item, "employer")
+    _xml.sub(block, "nssoRegistrationNumber", employer.noss_number)
+    _xml.sub(block, "enterpriseNumber", employer.cbe_number)
+    _xml.sub(item, "dismissalDate", dismissed.isoformat())
+    _period(item, "period", Period(dismissed + _dt.timedelta(days=1),
+                                   dismissed + _dt.timedelta(weeks=13)))
+    _xml.sub(item, "weeks", "13")
+    _xml.sub(item, "grossAmount", _euros(812_500))
+
+
+def _holiday_pay(payload: _xml.Element, population: Population, index: int,
+                 today: _dt.date) -> None:
+    pensions = population.facts(index).pensions
+    monthly = pensions[-1].monthly_gross_cents if pensions else 131_250
+    item = _items(payload, "holidayPays", "holidayPay")
+    _ssin(item, population, index)
+    _xml.sub(item, "year", str(today.year))
+    _xml.sub(item, "paymentDate", today.isoformat())
+    _xml.sub(item, "grossAmount", _euros(monthly * 92 // 100))
+
+
 _Builder = Callable[[_xml.Element, Population, int, _dt.date], None]
 
 SUPPORTED: Final[dict[str, _Builder]] = {
+    "notifyPerson": _person,
+    "notifyFamilyComposition": _family,
+    "notifyPensionRegisterMutation": _pension,
+    "notifyPersonnelFile": _dimona,
+    "notifySelfEmployedCareer": _self_employed,
+    "notifyECarmedCalculation": _carmed,
+    "notifyPensionablePCSABeneficiaries": _pensionable,
     "notifyHdiIndemnityAllowanceAttest": _hdi_attest,
     "notifyHdiIndemnityAllowancePeriod": _hdi_period,
     "notifyHdiIndemnityAllowanceIndemnityPeriods": _hdi_indemnity,
+    "notifyPayments": _vouchers,
+    "notifyDismissalCompensation": _dismissal,
+    "notifyPensionHolidayPay": _holiday_pay,
     "notifyJobSeekerStatus": _job_seeker,
     "notifyDeduction": _deduction,
 }
-"""Notification operations the sandbox can push (those with an official contract)."""
+"""Notification operations the sandbox can push: every one of the catalogue."""
+
+
+def types() -> list[tuple[catalogue.Service, catalogue.Operation]]:
+    """Every notification type the sandbox pushes, in catalogue order."""
+    return [(service, operation)
+            for service in catalogue.services(group=catalogue.Group.NOTIFICATIONS)
+            for operation in service.operations if operation.name in SUPPORTED]
 
 
 def resolve(name: str) -> tuple[catalogue.Service, catalogue.Operation]:
     """The catalogue notification called `name` (operation name, case-insensitive).
 
-    Raises KeyError for an unknown type, ValueError for one not pushed yet.
+    Raises KeyError for an unknown type, ValueError for one the sandbox cannot push.
     """
     folded = name.casefold()
     for service in catalogue.services(group=catalogue.Group.NOTIFICATIONS):
         for operation in service.operations:
             if folded in (operation.name.casefold(), operation.cli_name):
                 if operation.name not in SUPPORTED:
-                    raise ValueError(
-                        f"{operation.name} is not pushed by the sandbox yet (it comes with the "
-                        f"notifications issue); supported: {', '.join(SUPPORTED)}"
-                    )
+                    raise ValueError(f"{operation.name} is not pushed by the sandbox; "
+                                     f"supported: {', '.join(SUPPORTED)}")
                 return service, operation
     raise KeyError(f"unknown notification type; supported: {', '.join(SUPPORTED)}")
 

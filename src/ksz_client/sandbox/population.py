@@ -32,9 +32,16 @@ from ksz_client import ssin as _ssin
 from ksz_client.sandbox import facts as _facts
 from ksz_client.sandbox.faults import Fault, FaultKind
 from ksz_client.services.person.models import (
+    Administrator,
+    Anomaly,
     Birth,
     CivilState,
+    DataGroup,
+    DataGroupStatus,
+    DataGroupStatusValue,
+    DataSource,
     Decease,
+    LegalCohabitation,
     Nationality,
     Person,
     Register,
@@ -50,6 +57,8 @@ __all__ = [
     "Population",
     "Profile",
     "phonetic_key",
+    "street_code",
+    "streets_of",
 ]
 
 _ROUNDS: Final = 498  # counters 1..996 per birth day: two per round (odd men, even women)
@@ -111,6 +120,27 @@ _STREETS: Final = {
             "Naamsestraat / Rue de Namur"),
 }
 _NATIONALITIES: Final = ("150", "150", "150", "150", "150", "150", "129", "111", "139", "173")
+# National-register street codes of the sandbox streets: deterministic, one per street name
+# (the real codes are per municipality; the sandbox's street names never repeat across them).
+_STREET_CODES: Final = {
+    street: f"{1010 + 10 * position:04d}"
+    for position, street in enumerate(
+        street for language in ("nl", "fr", "de", "bxl") for street in _STREETS[language]
+    )
+}
+
+
+def street_code(street: str) -> str | None:
+    """The national-register street code (4 digits) of a sandbox street; None for others."""
+    return _STREET_CODES.get(street)
+
+
+def streets_of(postal_code: str) -> dict[str, str]:
+    """The streets of the sandbox municipality with `postal_code`, by street code."""
+    languages = {language for _name, _nis, postal, language in _MUNICIPALITIES
+                 if postal == postal_code}
+    return {_STREET_CODES[street]: street
+            for language in sorted(languages) for street in _STREETS[language]}
 # Household sizes inside one block of six (consecutive eligible members).
 _PATTERNS: Final = ((1, 1, 1, 1, 1, 1), (2, 1, 1, 2), (4, 2), (3, 3), (2, 2, 2), (1, 3, 2),
                     (5, 1), (2, 4), (1, 1, 2, 2), (3, 1, 2))
@@ -179,6 +209,7 @@ class Profile:
     has_holiday_pay: bool = False
     leefloon: bool = False
     mediprima: bool = False
+    posted_worker: bool = False
     integrated: bool = False
 
     @property
@@ -456,7 +487,7 @@ class Population:
             # The BIS register holds a contact address, not a national-register residence.
             address = replace(address, kind=AddressKind.CONTACT)
         replaces = self.replaces(index)
-        return Person(
+        person = Person(
             ssin=number,
             register=register,
             name=PersonName(last_name=last, given_names=givens),
@@ -473,6 +504,90 @@ class Population:
             register_since=birth_date,
             canceled=self.replaced_by(index) is not None,
             replaces=self.ssin_of(replaces) if replaces is not None else None,
+        )
+        return self._with_registry_data(index, person, household)
+
+    # --- registry data groups (PersonService V4, RetrieveTIGroups, FamilyComposition) ------
+
+    def legal_cohabitation(self, index: int) -> tuple[int, _dt.date, _dt.date] | None:
+        """(partner's index, start, end) of the legal cohabitation that preceded a marriage.
+
+        Most married couples (three in five) declared a legal cohabitation one to four
+        years before they married; the marriage ended it on the wedding day (the day
+        the household formed).
+        """
+        household = self.household(index)
+        me = household.member(index)
+        spouse = next((m for m in household.members if m.relationship == "02"), None)
+        head = household.head
+        if spouse is None or me.relationship not in ("01", "02"):
+            return None
+        rng = self._rng(head.index, "cohabitation")
+        if rng.random() >= 0.6:
+            return None
+        partner = spouse.index if me.relationship == "01" else head.index
+        start = household.since - _dt.timedelta(days=rng.randint(365, 1500))
+        if start <= max(self._adult(i) for i in (index, partner)):
+            return None
+        return partner, start, household.since
+
+    def _with_registry_data(self, index: int, person: Person, household: Household) -> Person:
+        """The data groups that depend on the register: legal cohabitation, administrator,
+        anomalies, subregister, and the status (and source) of every data group.
+
+        Every 37th person (21 mod 37) has a court-appointed administrator, every 33rd
+        (5 mod 33) an address flagged "to verify" (national-register code 042). The BIS
+        register keeps no legal cohabitation and no administrator: NOT_SUPPORTED.
+        """
+        bis = person.register is Register.BIS
+        home = household.address
+        cohabitations: tuple[LegalCohabitation, ...] = ()
+        together = None if bis else self.legal_cohabitation(index)
+        if together is not None:
+            partner, start, end = together
+            cohabitations = (LegalCohabitation(
+                partner_ssin=self.ssin_of(partner),
+                place=Place(country_code="150", municipality_code=home.municipality_code,
+                            name=home.municipality),
+                since=PartialDate.of(start), until=PartialDate.of(end)),)
+        administrators: tuple[Administrator, ...] = ()
+        if not bis and index % 37 == 21:
+            rng = self._rng(index, "administrator")
+            appointed = min(self._adult(index) + _dt.timedelta(days=rng.randint(0, 15_000)),
+                            _LATEST_MOVE)
+            administrators = (Administrator(
+                kind=rng.choice(("PERSON", "PROPERTY", "PERSON_AND_PROPERTY")),
+                name=PersonName(rng.choice(_LAST["nl"]),
+                                (rng.choice(_GIVEN[("nl", Gender.FEMALE)]),)),
+                since=appointed),)
+        anomalies = (Anomaly("042", "address to verify"),) if index % 33 == 5 else ()
+        nationality = person.nationalities[0].code if person.nationalities else None
+        subregister = None if bis else ("POPULATION" if nationality == "150" else "FOREIGNERS")
+        source = DataSource.CBSS if bis else DataSource.NR
+
+        def group(name: DataGroup, found: bool, *, kept: bool = True) -> DataGroupStatus:
+            if not kept:
+                return DataGroupStatus(name.value, DataGroupStatusValue.NOT_SUPPORTED)
+            value = DataGroupStatusValue.DATA_FOUND if found else DataGroupStatusValue.NO_DATA_FOUND
+            return DataGroupStatus(name.value, value, source)
+
+        return replace(
+            person,
+            legal_cohabitations=cohabitations,
+            administrators=administrators,
+            anomalies=anomalies,
+            subregister=subregister,
+            data_groups=(
+                group(DataGroup.NAME, True),
+                group(DataGroup.NATIONALITIES, bool(person.nationalities)),
+                group(DataGroup.BIRTH, person.birth is not None),
+                group(DataGroup.DECEASE, person.decease is not None),
+                group(DataGroup.GENDER, person.gender is not None),
+                group(DataGroup.CIVIL_STATES, bool(person.civil_states)),
+                group(DataGroup.ADDRESSES, bool(person.addresses)),
+                group(DataGroup.LEGAL_COHABITATIONS, bool(cohabitations), kept=not bis),
+                group(DataGroup.ADMINISTRATORS, bool(administrators), kept=not bis),
+            ),
         )
 
     def _civil_states(self, index: int, household: Household,
@@ -520,6 +635,8 @@ class Population:
             household_size=len(household.members),
             has_children=member.relationship in ("01", "02")
             and any(m.relationship == "03" for m in household.members),
+            # Foreign workers posted to Belgium get a BIS number: Limosa knows them.
+            posted_worker=self.register_of(index) is Register.BIS,
         )
 
     def profile(self, index: int) -> Profile:
@@ -555,6 +672,7 @@ class Population:
             has_holiday_pay=bool(facts.holiday_pay),
             leefloon=facts.on_leefloon,
             mediprima=facts.on_mediprima,
+            posted_worker=facts.posted,
         )
 
     def select(self, where: Mapping[str, str] | None = None, *, limit: int | None = None,

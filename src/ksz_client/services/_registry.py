@@ -50,17 +50,72 @@ class ServiceBinding:
     module: str
     cls: str
 
+    @property
+    def command(self) -> str:
+        """The command-line name: the attribute in kebab case (``ssin_info`` -> ``ssin-info``)."""
+        return self.attribute.replace("_", "-")
+
     def load(self) -> type[Any]:
         return getattr(importlib.import_module(self.module), self.cls)  # type: ignore[no-any-return]
 
 
 BINDINGS: Final[tuple[ServiceBinding, ...]] = (
     ServiceBinding("person", "PersonService", "ksz_client.services.person", "PersonService"),
+    ServiceBinding("handi", "HandiService", "ksz_client.services.handi",
+                   "HandiService"),
+    ServiceBinding("incapacity", "HdiIndemnityAllowance", "ksz_client.services.incapacity",
+                   "IncapacityService"),
+    ServiceBinding("child_benefits", "ChildBenefits", "ksz_client.services.child_benefits",
+                   "ChildBenefitsService"),
+    ServiceBinding("dolsis", "Dolsis", "ksz_client.services.dolsis", "DolsisService"),
+    ServiceBinding("dmfa", "DmfaConsultation", "ksz_client.services.dmfa", "DmfaService"),
+    ServiceBinding("unemployment", "UnemploymentDataService", "ksz_client.services.unemployment",
+                   "UnemploymentService"),
+    ServiceBinding("job_seeker", "JobSeeker", "ksz_client.services.job_seeker",
+                   "JobSeekerService"),
+    ServiceBinding("patrimony", "PatrimonyService", "ksz_client.services.patrimony",
+                   "PatrimonyService"),
+    ServiceBinding("tax", "TaxAssessment", "ksz_client.services.tax_assessment",
+                   "TaxAssessmentService"),
+    ServiceBinding("self_employed", "SelfEmployed", "ksz_client.services.self_employed",
+                   "SelfEmployedService"),
+    ServiceBinding("health_insurance", "HealthCareInsurance",
+                   "ksz_client.services.health_insurance", "HealthInsuranceService"),
+    ServiceBinding("ssin_info", "SSINInformationService", "ksz_client.services.ssin_info",
+                   "SsinInformationService"),
+    ServiceBinding("bis", "BisPersonService", "ksz_client.services.bis", "BisPersonService"),
+    ServiceBinding("manage_person", "ManagePerson", "ksz_client.services.bis",
+                   "ManagePersonService"),
+    ServiceBinding("cbss_person", "CBSSPersonService", "ksz_client.services.bis",
+                   "CBSSPersonService"),
+    ServiceBinding("nrp", "NRPPersonService", "ksz_client.services.nrp", "NrpPersonService"),
+    ServiceBinding("family", "FamilyComposition", "ksz_client.services.family",
+                   "FamilyCompositionService"),
+    ServiceBinding("ti_groups", "RetrieveTIGroups", "ksz_client.services.ti_groups",
+                   "TIGroupsService"),
+    ServiceBinding("ti_groups_v5", "RetrieveTIGroupsV5", "ksz_client.services.ti_groups",
+                   "TIGroupsV5Service"),
+    ServiceBinding("access", "OCMWCPASManageAccess", "ksz_client.services.manage_access",
+                   "AccessService"),
+    ServiceBinding("references", "ReferenceManager", "ksz_client.services.reference_manager",
+                   "ReferenceService"),
+    ServiceBinding("identify_person", "OCMWCPASIdentifyPerson",
+                   "ksz_client.services.identify_person", "IdentifyPersonService"),
+    ServiceBinding("investigation", "OCMWCPASPerformInvestigation",
+                   "ksz_client.services.investigation", "InvestigationService"),
+    ServiceBinding("social_tariff", "SocialRateInvestigation",
+                   "ksz_client.services.social_rate_investigation",
+                   "SocialRateInvestigationService"),
+    ServiceBinding("pensions", "OCMWCPASPensionRegisterConsult",
+                   "ksz_client.services.pension_register", "PensionRegisterService"),
+    ServiceBinding("holiday_pay", "HolidayAttestationService",
+                   "ksz_client.services.holiday_attestation", "HolidayAttestationService"),
 )
 
 
-def binding(attribute: str) -> ServiceBinding | None:
-    return next((b for b in BINDINGS if b.attribute == attribute), None)
+def binding(name: str) -> ServiceBinding | None:
+    """The binding of a client attribute or command name (``ssin_info`` or ``ssin-info``)."""
+    return next((b for b in BINDINGS if name in (b.attribute, b.command)), None)
 
 
 def operations_of(cls: type[Any]) -> dict[str, tuple[Callable[..., Any], OperationInfo]]:

@@ -19,7 +19,8 @@ Modelled details (no public source says otherwise):
   (accents and case ignored) and the known parts of the birth date; card
   numbers are accepted unchecked (sandbox persons have no cards);
 - refusals use the SSDN codes 31000007 (mandatory argument missing) and
-  30000001 (invalid argument), and the WS-Consult codes for the person
+  30000001 (invalid argument, and a payload that breaks
+  ``wsdl/ssdn/ManageAccess.xsd``), and the WS-Consult codes for the person
   (MSG00005 unknown, MSG00006 replaced with ``newSSIN``, MSG00011 bad SSIN,
   MSG00008 proof or quality code refused); a REGISTER that changes nothing
   and an UNREGISTER that finds nothing answer ``WARNING`` with the sandbox
@@ -32,9 +33,7 @@ import datetime as _dt
 import unicodedata
 from typing import Final
 
-from lxml import etree
-
-from ksz_client import _xml, catalogue
+from ksz_client import _contracts, _xml, catalogue
 from ksz_client import ssin as _ssin
 from ksz_client.sandbox.handlers import (
     HandlerContext,
@@ -44,6 +43,13 @@ from ksz_client.sandbox.handlers import (
     ssdn_error,
 )
 from ksz_client.sandbox.state import Integration
+from ksz_client.services.manage_access import _wire
+from ksz_client.services.manage_access.models import (
+    AccessAction,
+    Registration,
+    RepertoryRegister,
+)
+from ksz_client.ssin import Ssin
 from ksz_client.types import Period
 
 __all__ = ["ALREADY_INTEGRATED", "INVALID", "MISSING", "NOTHING_TO_UNREGISTER", "manage_access"]
@@ -109,6 +115,10 @@ def manage_access(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
 
 
 def _manage(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
+    schema = _contracts.schema(_SERVICE.name)
+    if schema is not None and not schema.validate(request):
+        raise _Refused(ssdn_error(INVALID, "the request does not conform to the ManageAccess "
+                                  "contract"))
     action = _text(request, "Action")
     operation = action if action in _ACTIONS else None
     if action is None:
@@ -178,20 +188,18 @@ def _manage(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
                           if operation == "REGISTER"
                           else (NOTHING_TO_UNREGISTER, "no integration in that period"))
             details = (SsdnDetail("WARNING", code, text),)
-    reply = etree.Element(f"{_M}ManageAccessReply", nsmap={"ma": NS, "common": COMMON_NS})
-    original = etree.SubElement(reply, f"{_M}OriginalRequest")
-    etree.SubElement(original, f"{_M}SSIN").text = number
-    etree.SubElement(original, f"{_M}Purpose").text = str(purpose if purpose is not None else 0)
-    _write_period(original, period)
-    etree.SubElement(original, f"{_M}Action").text = operation
-    if operation == "LIST":
-        etree.SubElement(original, f"{_M}Register").text = query
-    for integration, register, org_unit in rows:
-        item = etree.SubElement(reply, f"{_M}Registrations")
-        etree.SubElement(item, f"{_M}Purpose").text = str(integration.quality_code)
-        _write_period(item, integration.period)
-        etree.SubElement(item, f"{_M}OrgUnit").text = org_unit
-        etree.SubElement(item, f"{_M}Register").text = register
+    reply = _wire.write_reply(
+        _wire.OriginalRequest(
+            ssin=Ssin(number, allow_test=True),
+            # A LIST without Purpose echoes 0: the reply's Purpose is mandatory.
+            quality_code=purpose if purpose is not None else 0,
+            period=period,
+            action=AccessAction(operation),
+            register=RepertoryRegister(query) if operation == "LIST" else None,
+        ),
+        [Registration(i.quality_code, i.period, org_unit, RepertoryRegister(register))
+         for i, register, org_unit in rows],
+    )
     if details:
         return SsdnAnswer(ok="WARNING", return_code=1, details=details, payload=reply,
                           operation=operation)
@@ -241,10 +249,3 @@ def _listing(
         rows += [(i, "PRIMARY", str(catalogue.OCMW_SECTOR)) for i in state.integrations(
             ssin=number, quality_code=purpose, overlapping=period)]
     return rows
-
-
-def _write_period(parent: _xml.Element, period: Period) -> None:
-    el = etree.SubElement(parent, f"{_M}Period")
-    etree.SubElement(el, f"{_C}StartDate").text = period.start.isoformat()
-    if period.end is not None:
-        etree.SubElement(el, f"{_C}EndDate").text = period.end.isoformat()

@@ -1,10 +1,17 @@
 """PersonService V4: legal data of a person by SSIN or phonetic search."""
 
 from ksz_client.services.person.models import (
+    Administrator,
+    Anomaly,
     Birth,
     CivilState,
+    DataGroup,
+    DataGroupStatus,
+    DataGroupStatusValue,
+    DataSource,
     Decease,
     GivenNameMatching,
+    LegalCohabitation,
     Nationality,
     Person,
     PersonResult,
@@ -15,10 +22,17 @@ from ksz_client.services.person.models import (
 from ksz_client.services.person.service import PersonService
 
 __all__ = [
+    "Administrator",
+    "Anomaly",
     "Birth",
     "CivilState",
+    "DataGroup",
+    "DataGroupStatus",
+    "DataGroupStatusValue",
+    "DataSource",
     "Decease",
     "GivenNameMatching",
+    "LegalCohabitation",
     "Nationality",
     "Person",
     "PersonResult",

@@ -13,10 +13,16 @@ from typing import TypeVar
 from ksz_client import _xml
 from ksz_client._exceptions import InvalidSsin, ResponseError, ValidationError
 from ksz_client.services.person.models import (
+    Administrator,
+    Anomaly,
     Birth,
     CivilState,
+    DataGroupStatus,
+    DataGroupStatusValue,
+    DataSource,
     Decease,
     GivenNameMatching,
+    LegalCohabitation,
     Nationality,
     Person,
     Register,
@@ -163,6 +169,7 @@ def read_person(el: _xml.Element) -> Person:
         birth=Birth(
             date=_partial(birth_el, "birthDate") or PartialDate(1000),
             place=_place(birth_el.find("birthPlace")),
+            act_type=_xml.opt_text(birth_el, "actType"),
         ) if birth_el is not None and _xml.opt_text(birth_el, "birthDate") else None,
         decease=Decease(
             date=_partial(decease_el, "deceaseDate") or PartialDate(1000),
@@ -201,6 +208,50 @@ def read_person(el: _xml.Element) -> Person:
         register_since=_attr_date(el, "registerInceptionDate"),
         canceled=_xml.opt_bool(ssin_el.get("canceled")) or False,
         replaces=_ssin(replaces) if replaces else None,
+        name_since=_xml.opt_date(name_el, "inceptionDate"),
+        legal_cohabitations=tuple(
+            LegalCohabitation(
+                partner_ssin=_ssin(p) if (p := _xml.opt_text(c, "partner/ssin")) else None,
+                partner_reference=_xml.opt_text(c, "partner/partnerReference"),
+                place=_place(c.find("location")),
+                since=_partial(c, "inceptionDate"),
+                until=_partial(c, "endDate"),
+            )
+            for c in el.iterfind("legalCohabitations/legalCohabitation")
+        ),
+        administrators=tuple(_read_administrator(a)
+                             for a in el.iterfind("administrators/administrator")),
+        subregister=el.get("subregister") or None,
+        anomalies=tuple(
+            Anomaly(code=_xml.req_text(a, "code"), description=_xml.opt_text(a, "description"))
+            for a in el.iterfind("anomalies/anomaly")
+        ),
+        data_groups=tuple(
+            DataGroupStatus(
+                group=_xml.req_text(g, "name"),
+                status=_enum(DataGroupStatusValue, _xml.req_text(g, "status"),
+                             "data group status"),
+                source=_enum(DataSource, source, "data group source")
+                if (source := _xml.opt_text(g, "source")) else None,
+            )
+            for g in el.iterfind("dataGroups/dataGroup")
+        ),
+    )
+
+
+def _read_administrator(el: _xml.Element) -> Administrator:
+    ssin = _xml.opt_text(el, "ssin")
+    name = el.find("name")
+    return Administrator(
+        kind=_xml.req_text(el, "administratorType"),
+        ssin=_ssin(ssin) if ssin else None,
+        name=PersonName(
+            last_name=_xml.req_text(name, "lastName"),
+            given_names=tuple(t for t in (_xml.opt_text(g, "") for g in
+                                          name.iterfind("givenName")) if t),
+        ) if name is not None else None,
+        since=_xml.opt_date(el, "inceptionDate"),
+        until=_xml.opt_date(el, "endDate"),
     )
 
 
@@ -232,6 +283,8 @@ def write_person(parent: _xml.Element, person: Person) -> _xml.Element:
     el.set("register", person.register.value)
     if person.register_since is not None:
         el.set("registerInceptionDate", person.register_since.isoformat())
+    if person.subregister:
+        el.set("subregister", person.subregister)
     ssin = _xml.sub(el, "ssin", str(person.ssin))
     if person.canceled:
         ssin.set("canceled", "true")
@@ -243,6 +296,8 @@ def write_person(parent: _xml.Element, person: Person) -> _xml.Element:
     _xml.sub(name, "lastName", person.name.last_name)
     for seq, given in enumerate(person.name.given_names, start=1):
         _xml.sub(name, "givenName", given).set("sequence", str(seq))
+    if person.name_since is not None:
+        _xml.sub(name, "inceptionDate", person.name_since.isoformat())
     if person.nationalities:
         group = _xml.sub(el, "nationalities")
         for n in person.nationalities:
@@ -254,6 +309,8 @@ def write_person(parent: _xml.Element, person: Person) -> _xml.Element:
         birth = _xml.sub(el, "birth")
         _xml.sub(birth, "birthDate", person.birth.date.isoformat())
         _write_place(birth, "birthPlace", person.birth.place)
+        if person.birth.act_type:
+            _xml.sub(birth, "actType", person.birth.act_type)
     if person.decease is not None:
         decease = _xml.sub(el, "decease")
         _xml.sub(decease, "deceaseDate", person.decease.date.isoformat())
@@ -291,4 +348,60 @@ def write_person(parent: _xml.Element, person: Person) -> _xml.Element:
             ):
                 if value:
                     _xml.sub(item, tag, value)
+    _write_registry_groups(el, person)
     return el
+
+
+def _write_partner(parent: _xml.Element, ssin: Ssin | None, reference: str | None) -> None:
+    if ssin is None and reference is None:
+        return
+    partner = _xml.sub(parent, "partner")
+    if ssin is not None:
+        _xml.sub(partner, "ssin", str(ssin))
+    else:
+        _xml.sub(partner, "partnerReference", reference)
+
+
+def _write_registry_groups(el: _xml.Element, person: Person) -> None:
+    """Legal cohabitations, administrators, anomalies and the data-group statuses."""
+    if person.legal_cohabitations:
+        group = _xml.sub(el, "legalCohabitations")
+        for c in person.legal_cohabitations:
+            item = _xml.sub(group, "legalCohabitation")
+            _write_partner(item, c.partner_ssin, c.partner_reference)
+            _write_place(item, "location", c.place)
+            if c.since is not None:
+                _xml.sub(item, "inceptionDate", c.since.isoformat())
+            if c.until is not None:
+                _xml.sub(item, "endDate", c.until.isoformat())
+    if person.administrators:
+        group = _xml.sub(el, "administrators")
+        for a in person.administrators:
+            item = _xml.sub(group, "administrator")
+            _xml.sub(item, "administratorType", a.kind)
+            if a.ssin is not None:
+                _xml.sub(item, "ssin", str(a.ssin))
+            if a.name is not None:
+                name = _xml.sub(item, "name")
+                _xml.sub(name, "lastName", a.name.last_name)
+                for given in a.name.given_names:
+                    _xml.sub(name, "givenName", given)
+            if a.since is not None:
+                _xml.sub(item, "inceptionDate", a.since.isoformat())
+            if a.until is not None:
+                _xml.sub(item, "endDate", a.until.isoformat())
+    if person.anomalies:
+        group = _xml.sub(el, "anomalies")
+        for anomaly in person.anomalies:
+            item = _xml.sub(group, "anomaly")
+            _xml.sub(item, "code", anomaly.code)
+            if anomaly.description:
+                _xml.sub(item, "description", anomaly.description)
+    if person.data_groups:
+        group = _xml.sub(el, "dataGroups")
+        for status in person.data_groups:
+            item = _xml.sub(group, "dataGroup")
+            _xml.sub(item, "name", status.group)
+            _xml.sub(item, "status", status.status.value)
+            if status.source is not None:
+                _xml.sub(item, "source", status.source.value)

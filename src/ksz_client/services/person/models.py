@@ -10,10 +10,17 @@ from ksz_client.ssin import Gender, Ssin
 from ksz_client.types import Address, AddressKind, PartialDate, PersonName, Place, Receipt, Status
 
 __all__ = [
+    "Administrator",
+    "Anomaly",
     "Birth",
     "CivilState",
+    "DataGroup",
+    "DataGroupStatus",
+    "DataGroupStatusValue",
+    "DataSource",
     "Decease",
     "GivenNameMatching",
+    "LegalCohabitation",
     "Nationality",
     "Person",
     "PersonResult",
@@ -49,10 +56,58 @@ class Nationality:
     since: _dt.date | None = None
 
 
+class DataGroup(StrEnum):
+    """The data groups of a person, by their element name (see `Person.data_groups`)."""
+
+    NAME = "name"
+    NATIONALITIES = "nationalities"
+    BIRTH = "birth"
+    DECEASE = "decease"
+    GENDER = "gender"
+    CIVIL_STATES = "civilStates"
+    ADDRESSES = "addresses"
+    LEGAL_COHABITATIONS = "legalCohabitations"
+    ADMINISTRATORS = "administrators"
+
+
+class DataGroupStatusValue(StrEnum):
+    """Whether the registers hold a data group for the person."""
+
+    DATA_FOUND = "DATA_FOUND"
+    NO_DATA_FOUND = "NO_DATA_FOUND"
+    NOT_SUPPORTED = "NOT_SUPPORTED"
+    """The register that holds the person does not keep this group (e.g. BIS and legal
+    cohabitation)."""
+
+
+class DataSource(StrEnum):
+    """Which register a data group comes from."""
+
+    NR = "NR"  # national register
+    CBSS = "CBSS"  # KSZ BIS register
+    BOTH = "BOTH"
+
+
+@dataclass(frozen=True)
+class DataGroupStatus:
+    """The status of one data group: found or not, and from which register.
+
+    ``group`` is the group's element name (`DataGroup` lists the known ones; a newer
+    one is kept as it came).
+    """
+
+    group: str
+    status: DataGroupStatusValue
+    source: DataSource | None = None
+
+
 @dataclass(frozen=True)
 class Birth:
+    """Date and place of birth; ``act_type`` is the kind of birth certificate, when given."""
+
     date: PartialDate
     place: Place | None = None
+    act_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +118,7 @@ class Decease:
 
 @dataclass(frozen=True)
 class CivilState:
-    """A civil state (NR code: 10 single, 20 married, 30 widowed, 40 separated, 50 divorced...).
+    """A civil state (NR code: 10 single, 20 married, 30 widowed, ...; kept as it came).
 
     The partner is given by SSIN or, when unknown to the registers, by a
     fictional reference.
@@ -77,8 +132,52 @@ class CivilState:
 
 
 @dataclass(frozen=True)
+class LegalCohabitation:
+    """A declaration of legal cohabitation (wettelijke samenwoning / cohabitation légale).
+
+    The partner is given by SSIN or, when unknown to the registers, by a fictional
+    reference; ``until`` is set once the cohabitation ended (e.g. by a marriage).
+    """
+
+    partner_ssin: Ssin | None = None
+    partner_reference: str | None = None
+    place: Place | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Administrator:
+    """A court-appointed administrator (bewindvoerder / administrateur) of the person.
+
+    ``kind`` is the register's code of what is administered (the sandbox uses PERSON,
+    PROPERTY, PERSON_AND_PROPERTY); the administrator is given by SSIN and/or name.
+    """
+
+    kind: str
+    ssin: Ssin | None = None
+    name: PersonName | None = None
+    since: _dt.date | None = None
+    until: _dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """A datum the registers flag, e.g. national-register code 042 "address to verify"."""
+
+    code: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Person:
-    """A person's legal data as PersonService V4 returns it."""
+    """A person's legal data as PersonService V4 returns it.
+
+    ``register`` is the register that holds the person and ``subregister`` the part of
+    it (e.g. POPULATION or FOREIGNERS in the national register: the registers' code,
+    kept as it came). ``data_groups`` says, per data group, whether it was found and
+    from which register (NR, CBSS or both).
+    """
 
     ssin: Ssin
     register: Register
@@ -93,10 +192,25 @@ class Person:
     register_since: _dt.date | None = None
     canceled: bool = False
     replaces: Ssin | None = None
+    name_since: _dt.date | None = None
+    legal_cohabitations: tuple[LegalCohabitation, ...] = ()
+    administrators: tuple[Administrator, ...] = ()
+    subregister: str | None = None
+    anomalies: tuple[Anomaly, ...] = ()
+    data_groups: tuple[DataGroupStatus, ...] = ()
 
     @property
     def deceased(self) -> bool:
         return self.decease is not None
+
+    @property
+    def legal_cohabitation(self) -> LegalCohabitation | None:
+        """The current legal cohabitation, if any."""
+        return next((c for c in self.legal_cohabitations if c.until is None), None)
+
+    def group_status(self, group: DataGroup | str) -> DataGroupStatus | None:
+        """The status the answer gives for one data group, or None when it gives none."""
+        return next((g for g in self.data_groups if g.group == group), None)
 
     @property
     def residential_address(self) -> Address | None:

@@ -1,0 +1,47 @@
+"""HdiIndemnityAllowance V1 (RIZIV/INAMI, NIC/CIN): incapacity attests and indemnity periods."""
+
+from ksz_client.services.incapacity.models import (
+    ActivityCode,
+    Allowance,
+    AllowanceCategory,
+    Attest,
+    AttestationStatus,
+    AttestIdentification,
+    AttestResult,
+    DocumentType,
+    ExitCode,
+    FamilySituation,
+    IncapacityCategory,
+    IndemnityPayment,
+    IndemnityPeriod,
+    IndemnityPeriodsResult,
+    Invalidity,
+    InvalidityCategory,
+    RiskDetail,
+    SocialRiskCategory,
+    SocialStatus,
+)
+from ksz_client.services.incapacity.service import IncapacityService
+
+__all__ = [
+    "ActivityCode",
+    "Allowance",
+    "AllowanceCategory",
+    "Attest",
+    "AttestIdentification",
+    "AttestResult",
+    "AttestationStatus",
+    "DocumentType",
+    "ExitCode",
+    "FamilySituation",
+    "IncapacityCategory",
+    "IncapacityService",
+    "IndemnityPayment",
+    "IndemnityPeriod",
+    "IndemnityPeriodsResult",
+    "Invalidity",
+    "InvalidityCategory",
+    "RiskDetail",
+    "SocialRiskCategory",
+    "SocialStatus",
+]
