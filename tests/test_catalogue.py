@@ -157,9 +157,9 @@ SSDN_SERVICES = {
     "OCMWCPASHeatingAllocation": "20090409",
     "OCMWCPASHealthInsurance": "20070509",
     "ReferenceManager": "20050525",
-    "OCMWCPASWet65Loi65AB": "unknown",
-    "OCMWCPASWet65Loi65C": "unknown",
-    "OCMWCPASWet65Loi65DF": "unknown",
+    "OCMWCPASWet65Loi65AB": "00000000",
+    "OCMWCPASWet65Loi65C": "00000000",
+    "OCMWCPASWet65Loi65DF": "00000000",
 }
 
 # Official WS-Consult operations whose wrapper elements or fault deviate from the

@@ -50,30 +50,47 @@ from ksz_client.types import CallContext, Information, Receipt, Status, StatusVa
 if TYPE_CHECKING:
     from ksz_client.audit import AuditLog
     from ksz_client.generic import GenericService
+    from ksz_client.services.alert_reaction import AlertReactionService
     from ksz_client.services.bis import BisPersonService, CBSSPersonService, ManagePersonService
     from ksz_client.services.child_benefits import ChildBenefitsService
     from ksz_client.services.dmfa import DmfaService
     from ksz_client.services.dolsis import DolsisService
     from ksz_client.services.family import FamilyCompositionService
+    from ksz_client.services.flanders import InburgeringService, QualificationCertificateService
     from ksz_client.services.handi import HandiService
     from ksz_client.services.health_insurance import HealthInsuranceService
+    from ksz_client.services.heating import HeatingAllocationService
     from ksz_client.services.holiday_attestation import HolidayAttestationService
+    from ksz_client.services.household_income import HouseholdIncomeService
     from ksz_client.services.identify_person import IdentifyPersonService
     from ksz_client.services.incapacity import IncapacityService
     from ksz_client.services.investigation import InvestigationService
     from ksz_client.services.job_seeker import JobSeekerService
+    from ksz_client.services.leefloon_refund import (
+        AttestationsService,
+        OrganicLawService,
+        RecoveredAmountService,
+        RegisterAttestService,
+        StopAttestService,
+    )
+    from ksz_client.services.living_wages import LivingWagesService
     from ksz_client.services.manage_access import AccessService
+    from ksz_client.services.mediprima import MediPrimaService
+    from ksz_client.services.multifunctional_attest import A036Service, L036Service
     from ksz_client.services.nrp import NrpPersonService
     from ksz_client.services.patrimony import PatrimonyService
     from ksz_client.services.pension_register import PensionRegisterService
     from ksz_client.services.person import PersonService
     from ksz_client.services.reference_manager import ReferenceService
     from ksz_client.services.self_employed import SelfEmployedService
+    from ksz_client.services.social_inquiry import SocialInquiryService
     from ksz_client.services.social_rate_investigation import SocialRateInvestigationService
+    from ksz_client.services.social_report import SocialReportService
     from ksz_client.services.ssin_info import SsinInformationService
     from ksz_client.services.tax_assessment import TaxAssessmentService
     from ksz_client.services.ti_groups import TIGroupsService, TIGroupsV5Service
     from ksz_client.services.unemployment import UnemploymentService
+    from ksz_client.services.wet65 import Wet65ABService, Wet65CService, Wet65DFService
     from ksz_client.wsse import Signer, Verifier
 
 __all__ = ["KszClient", "Reply"]
@@ -657,12 +674,211 @@ class KszClient:
 
         return GenericService(self, service)
 
+    def reconcile(self, call_id: str, *, context: CallContext | None = None,
+                  **details: object) -> object:
+        """Establish what became of an in-doubt mutation, and record it in the audit log.
+
+        Looks the call up among the audit log's unresolved IN_DOUBT records
+        (service, operation, subjects, quality code), then calls the
+        ``reconcile`` method of the service's client class (found through the
+        service bindings: ``client.access.reconcile``, the POD-MI and
+        MediPrima services), which checks the state through the matching
+        consultation and records the result with `AuditLog.resolve`. The
+        call's SSIN, operation (as ``action`` or ``operation``) and quality
+        code are passed when that method takes them; ``details`` adds what
+        the audit log does not hold (e.g. ``start=`` of the period asked).
+        Returns that method's result (a ``Reconciliation``).
+
+        Raises `AuditError` when auditing is off, the log knows no unresolved
+        in-doubt call with that id, or its service has no ``reconcile``;
+        `ValidationError` (before sending anything) for details the method
+        does not take or misses.
+
+        Args:
+            call_id: the ticket of the in-doubt call (InDoubtError.call_id)
+            context: the call context, when not bound with `acting_for`
+            details: further arguments of the service's reconcile method
+        """
+        import inspect
+
+        from ksz_client._exceptions import AuditError, ValidationError
+        from ksz_client.services._registry import BINDINGS
+
+        log = self.audit
+        if log is None:
+            raise AuditError("reconciling needs the audit log: set [audit] path")
+        reader = self.context.merged(context).user or "ksz-client"
+        record = next((r for r in log.in_doubt(reader=reader) if r.call_id == call_id), None)
+        if record is None:
+            raise AuditError("the audit log knows no unresolved in-doubt call with that id")
+        bound = next((b for b in BINDINGS if b.service == record.service), None)
+        if bound is None or not callable(getattr(bound.load(), "reconcile", None)):
+            raise AuditError(f"{record.service} has no reconciliation in the SDK: establish "
+                             "the outcome yourself and record it with `ksz audit resolve`")
+        method = getattr(self, bound.attribute).reconcile
+        parameters = inspect.signature(method).parameters
+        known: dict[str, object] = {
+            "ssin": record.subjects[0] if len(record.subjects) == 1 else None,
+            "action": record.operation,
+            "operation": record.operation,
+            "quality_code": record.quality_code,
+            "context": context,
+        }
+        unknown = sorted(set(details) - set(parameters))
+        if unknown:
+            raise ValidationError(f"{record.service} reconcile takes no {', '.join(unknown)}")
+        arguments = {name: value for name, value in known.items()
+                     if name in parameters and value is not None}
+        arguments.update(details)
+        missing = sorted(name for name, p in parameters.items()
+                         if name != "call_id" and p.default is inspect.Parameter.empty
+                         and p.kind is not inspect.Parameter.VAR_KEYWORD
+                         and name not in arguments)
+        if missing:
+            raise ValidationError(f"reconciling this {record.service} {record.operation} also "
+                                  f"needs: {', '.join(missing)}")
+        result: object = method(call_id, **arguments)
+        return result
+
     @cached_property
     def person(self) -> PersonService:
         """PersonService V4: legal data of a person, by SSIN or phonetic search."""
         from ksz_client.services.person import PersonService
 
         return PersonService(self)
+
+    @cached_property
+    def mediprima(self) -> MediPrimaService:
+        """ManageCarmed (MediPrima): open, change, stop and consult medical-cost decisions."""
+        from ksz_client.services.mediprima import MediPrimaService
+
+        return MediPrimaService(self)
+
+    @cached_property
+    def refund_attest(self) -> RegisterAttestService:
+        """OCMWCPASRegisterAttest: request the federal refund of (equivalent) leefloon."""
+        from ksz_client.services.leefloon_refund import RegisterAttestService
+
+        return RegisterAttestService(self)
+
+    @cached_property
+    def stop_attest(self) -> StopAttestService:
+        """OCMWCPASStopAttest: communicate the end of a right a refund attest covers."""
+        from ksz_client.services.leefloon_refund import StopAttestService
+
+        return StopAttestService(self)
+
+    @cached_property
+    def attestations(self) -> AttestationsService:
+        """OCMWCPASListOfAttestations: the POD-MI decisions on a person's attests."""
+        from ksz_client.services.leefloon_refund import AttestationsService
+
+        return AttestationsService(self)
+
+    @cached_property
+    def recovered_amounts(self) -> RecoveredAmountService:
+        """OCMWCPASRegisterRecoveredAmount: communicate aid recovered on a refunded attest."""
+        from ksz_client.services.leefloon_refund import RecoveredAmountService
+
+        return RecoveredAmountService(self)
+
+    @cached_property
+    def installation_premium(self) -> OrganicLawService:
+        """OCMWCPASOrganicLaw: request the federal refund of an installation premium."""
+        from ksz_client.services.leefloon_refund import OrganicLawService
+
+        return OrganicLawService(self)
+
+    @cached_property
+    def l036(self) -> L036Service:
+        """OCMWCPASL036: consult the multifunctional attests (A036) of a person, paged."""
+        from ksz_client.services.multifunctional_attest import L036Service
+
+        return L036Service(self)
+
+    @cached_property
+    def a036(self) -> A036Service:
+        """OCMWCPASA036: create, change or delete a multifunctional attest (leefloon)."""
+        from ksz_client.services.multifunctional_attest import A036Service
+
+        return A036Service(self)
+
+    @cached_property
+    def living_wages(self) -> LivingWagesService:
+        """LivingWages: leefloon periods and amounts of a person (POD MI)."""
+        from ksz_client.services.living_wages import LivingWagesService
+
+        return LivingWagesService(self)
+
+    @cached_property
+    def wet65_ab(self) -> Wet65ABService:
+        """OCMWCPASWet65Loi65AB: Law of 1965 forms A/B, the refund request (POD MI)."""
+        from ksz_client.services.wet65 import Wet65ABService
+
+        return Wet65ABService(self)
+
+    @cached_property
+    def wet65_df(self) -> Wet65DFService:
+        """OCMWCPASWet65Loi65DF: Law of 1965 form F, the amounts recovered (POD MI)."""
+        from ksz_client.services.wet65 import Wet65DFService
+
+        return Wet65DFService(self)
+
+    @cached_property
+    def wet65_c(self) -> Wet65CService:
+        """OCMWCPASWet65Loi65C: Law of 1965 form C, the end of a right (POD MI)."""
+        from ksz_client.services.wet65 import Wet65CService
+
+        return Wet65CService(self)
+
+    @cached_property
+    def heating(self) -> HeatingAllocationService:
+        """OCMWCPASHeatingAllocation: register a heating allowance (Social Heating Fund)."""
+        from ksz_client.services.heating import HeatingAllocationService
+
+        return HeatingAllocationService(self)
+
+    @cached_property
+    def household_income(self) -> HouseholdIncomeService:
+        """OCMWCPASHouseholdIncome: the household income for the heating allowance."""
+        from ksz_client.services.household_income import HouseholdIncomeService
+
+        return HouseholdIncomeService(self)
+
+    @cached_property
+    def alerts(self) -> AlertReactionService:
+        """PCSAAlertReaction: motivate the decision behind a POD MI alert."""
+        from ksz_client.services.alert_reaction import AlertReactionService
+
+        return AlertReactionService(self)
+
+    @cached_property
+    def social_report(self) -> SocialReportService:
+        """ElectronicSocialReport: send a social report to another OCMW."""
+        from ksz_client.services.social_report import SocialReportService
+
+        return SocialReportService(self)
+
+    @cached_property
+    def social_inquiry(self) -> SocialInquiryService:
+        """PCSASocialInquiry (Nova+): social-inquiry help and residence-status simulation."""
+        from ksz_client.services.social_inquiry import SocialInquiryService
+
+        return SocialInquiryService(self)
+
+    @cached_property
+    def qualifications(self) -> QualificationCertificateService:
+        """QualificationCertificateService V1: certificates and diplomas of the Flemish LED."""
+        from ksz_client.services.flanders import QualificationCertificateService
+
+        return QualificationCertificateService(self)
+
+    @cached_property
+    def inburgering(self) -> InburgeringService:
+        """InburgeringService V1: the civic-integration trajectory of newcomers in Flanders."""
+        from ksz_client.services.flanders import InburgeringService
+
+        return InburgeringService(self)
 
     @cached_property
     def handi(self) -> HandiService:

@@ -36,7 +36,22 @@ _SCHEMAS: Final = {
     "SocialRateInvestigation":
         "intf/SocialRateInvestigationService/SocialRateInvestigationV1.xsd",
     "HolidayAttestationService": "intf/HolidayAttestationService/HolidayAttestationV1.xsd",
+    "LivingWages": "intf/LivingWagesService/LivingWagesV1.xsd",
+    "ManageCarmed": "intf/ManageCarmedService/ManageCarmedV1.xsd",
+    "OCMWCPASRegisterAttest": "intf/OCMWCPASRegisterAttestService/RegisterAttestV1.xsd",
+    "OCMWCPASStopAttest": "intf/OCMWCPASStopAttestService/StopAttestV1.xsd",
+    "OCMWCPASRegisterRecoveredAmount":
+        "intf/OCMWCPASRegisterRecoveredAmountService/RegisterRecoveredAmountV1.xsd",
+    "OCMWCPASOrganicLaw": "intf/OCMWCPASOrganicLawService/OrganicLawV1.xsd",
+    "QualificationCertificateService":
+        "intf/QualificationCertificateService/QualificationCertificateV1.xsd",
+    "InburgeringService": "intf/InburgeringService/InburgeringV1.xsd",
     "OCMWCPASPensionRegisterConsult": "ssdn/PensionRegister.xsd",
+    "OCMWCPASHeatingAllocation": "ssdn/HeatingAllocation.xsd",
+    "OCMWCPASHouseholdIncome": "intf/OCMWCPASHouseholdIncomeService/HouseholdIncomeV1.xsd",
+    "PCSAAlertReaction": "intf/PCSAAlertReactionService/PCSAAlertReactionV1.xsd",
+    "ElectronicSocialReport": "intf/ElectronicSocialReportService/ElectronicSocialReportV1.xsd",
+    "PCSASocialInquiry": "intf/PCSASocialInquiryService/PCSASocialInquiryV1.xsd",
     "SSINInformationService": "intf/SSINInformationService/SSINInformationServiceV1.xsd",
     "BisPersonService": "intf/BisPersonService/BisPersonServiceV1.xsd",
     "ManagePerson": "intf/ManagePersonService/ManagePersonServiceV1.xsd",
@@ -48,9 +63,15 @@ _SCHEMAS: Final = {
     # SSDN services: the schema of the ServiceRequest payload (the sandbox's handlers
     # validate it; the connector envelope has its own schemas in wsdl/ssdn).
     "OCMWCPASManageAccess": "ssdn/ManageAccess.xsd",
+    "OCMWCPASL036": "ssdn/L036.xsd",
+    "OCMWCPASA036": "ssdn/L036.xsd",
+    "OCMWCPASWet65Loi65AB": "ssdn/Loi65Wet65.xsd",
+    "OCMWCPASWet65Loi65DF": "ssdn/Loi65Wet65.xsd",
+    "OCMWCPASWet65Loi65C": "ssdn/Loi65Wet65.xsd",
     "ReferenceManager": "ssdn/ReferenceManager.xsd",
     "OCMWCPASIdentifyPerson": "ssdn/IdentifyPerson.xsd",
     "OCMWCPASPerformInvestigation": "ssdn/PerformInvestigation.xsd",
+    "OCMWCPASListOfAttestations": "ssdn/ListOfAttestations.xsd",
 }
 
 

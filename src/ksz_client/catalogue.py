@@ -961,7 +961,10 @@ _L65_NS = f"{_SSDN_ROOT}/OCMW_CPAS/LoiWet65"
 _L65_TYPES = f"{_SSDN_ROOT}/OCMW_CPAS/LoiWet65Common"
 _L65_FILES = (f"{_A}/Loi65Wet65/LoiWet65_Common.xsd",)
 _L036_NS = f"{_SSDN_ROOT}/OCMW_CPAS/L036"
-_L65_VERSION = "unknown"  # not public; the SSDN Version of the Loi65 decisions
+# The SSDN Version of the Loi65 decisions is not public (nor in the official XSDs); the
+# SSDN envelope requires exactly 8 characters, so a placeholder that cannot pass for a
+# real version date: ask the KSZ for the real one.
+_L65_VERSION = "00000000"
 
 _PODMI: tuple[Service, ...] = (
     _ws(
@@ -969,7 +972,7 @@ _PODMI: tuple[Service, ...] = (
         f"Request the federal refund of leefloon / equivalent leefloon. {_INTEGRATED}",
         [_op("OCMWCPASRegisterAttestService", "registerAttest", M,
              "Register a refund attest for a decision.")],
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ssdn(
         "OCMWCPASWet65Loi65AB", _L65_VERSION, P, _PODMI_SRC,
@@ -978,6 +981,7 @@ _PODMI: tuple[Service, ...] = (
         [_ssdn_op("sendDecisionAB", M, "L65_AB_DecisionRequest", "L65_AB_DecisionReply",
                   "Send an A/B decision.", subject="SSIN")],
         namespace=_L65_NS, types_namespace=_L65_TYPES, needs_integration=True,
+        implemented=True,
         contract=OFFICIAL,
         official_files=(
             f"{_A}/Loi65Wet65/LoiWet65_AB_decision_Request.xsd",
@@ -990,14 +994,14 @@ _PODMI: tuple[Service, ...] = (
         f"Request the federal refund of an installation premium. {_INTEGRATED}",
         [_op("OCMWCPASOrganicLawService", "requestOrganicLawRefund", M,
              "Request the refund of an installation premium.")],
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ws(
         "OCMWCPASRegisterRecoveredAmount", "1", P, _PODMI_SRC,
         f"Communicate recovered aid (statistics and refund settlement). {_INTEGRATED}",
         [_op("OCMWCPASRegisterRecoveredAmountService", "registerRecoveredAmount", M,
              "Register an amount recovered from the beneficiary.")],
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ssdn(
         "OCMWCPASWet65Loi65DF", _L65_VERSION, P, _PODMI_SRC,
@@ -1006,6 +1010,7 @@ _PODMI: tuple[Service, ...] = (
         [_ssdn_op("sendDecisionDF", M, "L65_DF_DecisionRequest", "L65_DF_DecisionReply",
                   "Send a D/F decision.", subject="SSIN")],
         namespace=_L65_NS, types_namespace=_L65_TYPES, needs_integration=True,
+        implemented=True,
         contract=OFFICIAL,
         official_files=(
             f"{_A}/Loi65Wet65/LoiWet65_DF_decision_Request.xsd",
@@ -1017,7 +1022,7 @@ _PODMI: tuple[Service, ...] = (
         "OCMWCPASStopAttest", "1", P, _PODMI_SRC,
         f"Communicate the end of a granted right. {_INTEGRATED}",
         [_op("OCMWCPASStopAttestService", "stopAttest", M, "Stop a refund attest.")],
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ssdn(
         "OCMWCPASWet65Loi65C", _L65_VERSION, P, _PODMI_SRC,
@@ -1026,6 +1031,7 @@ _PODMI: tuple[Service, ...] = (
         [_ssdn_op("sendDecisionC", M, "L65_C_DecisionRequest", "L65_C_DecisionReply",
                   "Send a C (cancellation) decision.", subject="SSIN")],
         namespace=_L65_NS, types_namespace=_L65_TYPES, needs_integration=True,
+        implemented=True,
         contract=OFFICIAL,
         official_files=(
             f"{_A}/Loi65Wet65/LoiWet65_C_decision_Request.xsd",
@@ -1043,7 +1049,7 @@ _PODMI: tuple[Service, ...] = (
                   "Attestations of an SSIN of a RequestType for a search period.",
                   subject="SocialSecurityUser")],
         namespace=f"{_SSDN_ROOT}/OCMW_CPAS/ManageAttests",
-        needs_integration=True, aliases=("OCMWCPASListOfAttestation",),
+        needs_integration=True, aliases=("OCMWCPASListOfAttestation",), implemented=True,
     ),
     _ssdn(
         "OCMWCPASA036", "20060315", P, _PODMI_SRC,
@@ -1053,7 +1059,7 @@ _PODMI: tuple[Service, ...] = (
         f"{_INTEGRATED}",
         [_ssdn_op("sendA036", M, "A036RequestReply", "A036RequestReply",
                   "Create, change or delete a multifunctional attest.", subject="INSS")],
-        namespace=_L036_NS, needs_integration=True,
+        namespace=_L036_NS, needs_integration=True, implemented=True,
     ),
     _ssdn(
         "OCMWCPASL036", "20060315", P, _PODMI_SRC,
@@ -1062,7 +1068,7 @@ _PODMI: tuple[Service, ...] = (
         f"OCMW, so the OCMW's own integration is required. {_INTEGRATED}",
         [_ssdn_op("consultL036", C, "L036RequestReply", "L036RequestReply",
                   "One page of A036 attests of an INSS for a period.", subject="INSS")],
-        namespace=_L036_NS, needs_integration=True,
+        namespace=_L036_NS, needs_integration=True, implemented=True,
     ),
     _ws(
         "LivingWages", "1", P, _PODMI_SRC,
@@ -1078,7 +1084,7 @@ _PODMI: tuple[Service, ...] = (
                 "Leefloon periods per OCMW (Flemish variant)."),
             _op("LivingWagesService", "getLivingWages", C, "Leefloon amounts."),
         ],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
     _ssdn(
         "OCMWCPASHeatingAllocation", "20090409", P, "Social Heating Fund / POD MI",
@@ -1089,14 +1095,14 @@ _PODMI: tuple[Service, ...] = (
                   "Register a heating allowance for an invoice.", subject="SSIN")],
         namespace="http://www.smals.be/XSD/OCMW_CPAS/HeatingAllocationRequest",
         types_namespace="http://www.smals.be/XSD/OCMW_CPAS/HeatingAllocationDataTypes",
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ws(
         "OCMWCPASHouseholdIncome", "1", P, _PODMI_SRC,
         f"Household income for the heating allowance. {_INTEGRATED}",
         [_op("OCMWCPASHouseholdIncomeService", "consultHouseholdIncome", C,
              "Income of the household of an SSIN.")],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
     _ws(
         "ElectronicSocialReport", "1", P, _PODMI_SRC,
@@ -1104,7 +1110,7 @@ _PODMI: tuple[Service, ...] = (
         f"{_INTEGRATED}",
         [_op("ElectronicSocialReportService", "sendSocialReport", M,
              "Send a social report to another OCMW.")],
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
     _ws(
         "PCSAAlertReaction", "1", P, _PODMI_SRC,
@@ -1113,7 +1119,7 @@ _PODMI: tuple[Service, ...] = (
         "locally for finality.",
         [_op("PCSAAlertReactionService", "motivateDecision", M,
              "Motivate the decision behind an alert.", subject=None)],
-        needs_integration=False,
+        needs_integration=False, implemented=True,
     ),
     _ws(
         "PCSASocialInquiry", "1", P, _PODMI_SRC,
@@ -1124,7 +1130,7 @@ _PODMI: tuple[Service, ...] = (
             _op("PCSASocialInquiryService", "simulateResidenceStatus", C,
                 "Simulate the residence status of an SSIN."),
         ],
-        needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        needs_integration=True, legal_context=_SOCIAL_INQUIRY, implemented=True,
     ),
 )
 
@@ -1147,7 +1153,7 @@ _MEDIPRIMA: tuple[Service, ...] = (
             _op(_CARMED, "evaluateModifiedCarmed", C, "Simulate a change or cancellation."),
             _op(_CARMED, "consultCarmedHistory", C, "All versions of a decision."),
         ],
-        needs_integration=True,
+        needs_integration=True, implemented=True,
     ),
 )
 
@@ -1161,6 +1167,7 @@ _FLANDERS: tuple[Service, ...] = (
         [_op("QualificationCertificateService", "consultQualificationCertificates", C,
              "Certificates and diplomas of an SSIN.")],
         needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        implemented=True,
     ),
     _ws(
         "InburgeringService", "1", F, "Agentschap Integratie en Inburgering (Flanders)",
@@ -1169,6 +1176,7 @@ _FLANDERS: tuple[Service, ...] = (
         [_op("InburgeringService", "consultInburgeringTrajectory", C,
              "Civic-integration trajectory of an SSIN.")],
         needs_integration=True, legal_context=_SOCIAL_INQUIRY,
+        implemented=True,
     ),
     _ws(
         "VESTA", "1", F, "Flemish home care (VESTA, over eHealth)",

@@ -41,6 +41,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         _audit,
         _generated,
         _notifications,
+        _reconcile,
         _sandbox,
         _services,
         _ssin,
@@ -65,6 +66,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _generated.register(sub, _selected_service(argv))
     _sandbox.register(sub)
     _audit.register(sub)
+    _reconcile.register(sub)
     _notifications.register(sub)
     return parser
 

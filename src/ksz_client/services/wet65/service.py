@@ -1,0 +1,326 @@
+"""The Law of 1965 decision forms (SSDN): ``client.wet65_ab.request_refund`` (forms A/B),
+``client.wet65_df.register_recovery`` (form F) and ``client.wet65_c.cancel`` (form C)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ksz_client import catalogue
+from ksz_client._exceptions import ResponseError, ValidationError
+from ksz_client.audit import organisation_id
+from ksz_client.audit._guard import belgian_today
+from ksz_client.services._registry import operation
+from ksz_client.services.wet65 import _wire
+from ksz_client.services.wet65.models import (
+    Cancellation,
+    DecisionReply,
+    Duration,
+    FileIdentification,
+    Recovery,
+    RecoveryReply,
+    RefundReply,
+    RefundRequest,
+    RequestedAid,
+)
+from ksz_client.types import CallContext, Money
+
+if TYPE_CHECKING:
+    from ksz_client._client import KszClient
+
+__all__ = ["QUALITY_CODE", "Wet65ABService", "Wet65CService", "Wet65DFService"]
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+QUALITY_CODE = 3
+"""The Law of 1965 concerns equivalent leefloon and other social aid: quality code 3."""
+
+
+def _date(value: _dt.date | str, name: str) -> _dt.date:
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
+
+
+def _dates(client: KszClient, entry_date: _dt.date | str | None,
+           decision_date: _dt.date | str) -> tuple[_dt.date, _dt.date]:
+    today = belgian_today(client._core.clock())
+    entered = _date(entry_date, "entry_date") if entry_date is not None else today
+    decided = _date(decision_date, "decision_date")
+    if entered > today or decided > today:
+        raise ValidationError("a decision or entry date lies in the future")
+    return entered, decided
+
+
+def _aids(value: str | Sequence[RequestedAid | str]) -> tuple[RequestedAid, ...]:
+    items = _SEPARATORS.split(value.strip()) if isinstance(value, str) else list(value)
+    found = set()
+    for item in items:
+        if not item:
+            continue
+        try:
+            found.add(RequestedAid(item))
+        except ValueError:
+            try:
+                found.add(RequestedAid[str(item).upper()])
+            except KeyError:
+                names = ", ".join(a.name for a in RequestedAid)
+                raise ValidationError(f"an aid is one of {names}") from None
+    return tuple(a for a in RequestedAid if a in found)
+
+
+class Wet65ABService:
+    """OCMWCPASWet65Loi65AB, SSDN (KSZ; destination: the POD MI / SPP IS).
+
+    Law of 1965 decision forms A/B: the OCMW asks the federal refund of the
+    social aid it decided (form B1, CommonDecisionB1: the aids, the duration,
+    the decision). A mutation: the person must be integrated for quality code
+    3 (finality, checked before sending); a lost answer raises `InDoubtError`
+    and is never re-sent. The POD MI answers per form with an evaluation,
+    the share it refunds (hundredths of a percent), the aids refunded and
+    the errors on the form. Contract: official (the part the SDK sends; the
+    SSDN Version is not public: see the catalogue).
+    """
+
+    service = catalogue.get("OCMWCPASWet65Loi65AB")
+
+    def __init__(self, client: KszClient) -> None:
+        self._client = client
+
+    @operation("sendDecisionAB")
+    def request_refund(
+        self,
+        ssin: str,
+        *,
+        file_id: str,
+        attest_id: str,
+        decision_date: _dt.date | str,
+        aids: str | Sequence[RequestedAid | str],
+        days: int | None = None,
+        weeks: int | None = None,
+        months: int | None = None,
+        entry_date: _dt.date | str | None = None,
+        juridical_procedure: bool = False,
+        category: str | None = None,
+        context: CallContext | None = None,
+    ) -> RefundReply:
+        """Ask the refund of the aid decided (``L65_AB_DecisionRequest``, CommonDecisionB1).
+
+        OCMWCPASWet65Loi65AB (SSDN), destination the POD MI. Returns the POD
+        MI's evaluation (`RefundReply.accepted`), the share and aids refunded
+        and the errors it found. Raises `ValidationError` before sending for
+        a date in the future, an entry date before 2002, a decision after the
+        entry date, no aid, an unknown aid or a duration out of range;
+        `NotIntegrated` when the person is not integrated for quality code 3;
+        `InDoubtError` when the answer is lost (never re-sent).
+
+        Args:
+            ssin: the person's SSIN, in any written form
+            file_id: the OCMW's file number (11 characters)
+            attest_id: the form's UniqueAttestID (15 characters)
+            decision_date: the day the OCMW decided the aid, YYYY-MM-DD
+            aids: the aids whose refund is asked, e.g. FINANCIAL,MEDICAL_AND_PHARMACEUTICAL
+                (RequestedAid names or element names, comma-separated)
+            days: the duration of the aid in days (0-366)
+            weeks: ... in weeks (0-52)
+            months: ... in months (0-12)
+            entry_date: the day the form is entered, YYYY-MM-DD (default: today)
+            juridical_procedure: a juridical procedure is under way
+            category: the Situation/Category code (1-2 characters)
+            context: the call context, when not bound with `acting_for`
+        """
+        subject = self._client._validate_ssin(ssin)
+        entered, decided = _dates(self._client, entry_date, decision_date)
+        form = RefundRequest(
+            attest_id=attest_id.strip(), entry_date=entered, decision_date=decided,
+            aids=_aids(aids), duration=Duration(days, weeks, months),
+            juridical_procedure=juridical_procedure, category=category,
+        )
+        file = FileIdentification(organisation_id(self._client.config.organisation),
+                                  file_id)
+        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
+        reply = self._client._call(
+            self.service,
+            "sendDecisionAB",
+            lambda payload: _wire.write_ab_request(payload, file, str(subject), form),
+            context=context,
+            subjects=(str(subject),),
+        )
+        answered = _wire.read_file(reply.payload)
+        results = _wire.read_ab_results(reply.payload)
+        if answered != file or any(r.attest_id != form.attest_id for r in results):
+            raise ResponseError("the answer is about another file or form")
+        return RefundReply(file=answered, results=results, status=reply.status,
+                           receipt=reply.receipt, warnings=reply.warnings)
+
+
+class Wet65DFService:
+    """OCMWCPASWet65Loi65DF, SSDN (KSZ; destination: the POD MI / SPP IS).
+
+    Law of 1965 decision forms D/F; the SDK sends form F (RecoveringFormF):
+    the OCMW communicates an amount it recovered from the beneficiary on aid
+    the POD MI refunded, for the refund settlement and the statistics. A
+    mutation with money: the amount is exact (`Money`, whole cents on the
+    wire), the person must be integrated for quality code 3 (checked before
+    sending), and a lost answer raises `InDoubtError` and is never re-sent.
+    Contract: official (the part the SDK sends; the SSDN Version is not
+    public: see the catalogue).
+    """
+
+    service = catalogue.get("OCMWCPASWet65Loi65DF")
+
+    def __init__(self, client: KszClient) -> None:
+        self._client = client
+
+    @operation("sendDecisionDF")
+    def register_recovery(
+        self,
+        ssin: str,
+        *,
+        file_id: str,
+        attest_id: str,
+        amount: Money | Decimal | str,
+        original_form: str,
+        recovery_type: str,
+        reference_date: _dt.date | str | None = None,
+        start: _dt.date | str | None = None,
+        end: _dt.date | str | None = None,
+        suffix: int = 0,
+        context: CallContext | None = None,
+    ) -> RecoveryReply:
+        """Communicate an amount recovered (``L65_DF_DecisionRequest``, one RecoveringFormF).
+
+        OCMWCPASWet65Loi65DF (SSDN), destination the POD MI. Returns the POD
+        MI's evaluation and the total it now counts as recovered on the
+        attest. Raises `ValidationError` before sending for an amount that is
+        not positive, has more than two decimals or is a float, a reference
+        date in the future or before 2002, a period that ends before it
+        starts, or codes of the wrong length; `NotIntegrated` when the person
+        is not integrated for quality code 3; `InDoubtError` when the answer
+        is lost (never re-sent).
+
+        Args:
+            ssin: the person's SSIN, in any written form
+            file_id: the OCMW's file number (11 characters)
+            attest_id: the UniqueAttestID of the refunded attest (15 characters)
+            amount: the amount recovered, in euro (e.g. 125.40)
+            original_form: the form of the aid recovered on (a code of 1 character)
+            recovery_type: the kind of recovery (a code of 2 characters)
+            reference_date: the day of the recovery, YYYY-MM-DD (default: today)
+            start: first day of the period the recovery covers, YYYY-MM-DD
+            end: last day of that period, YYYY-MM-DD
+            suffix: 0 for the primary beneficiary, else the secondary beneficiary's suffix
+            context: the call context, when not bound with `acting_for`
+        """
+        subject = self._client._validate_ssin(ssin)
+        referred, _ = _dates(self._client, reference_date, reference_date or
+                             belgian_today(self._client._core.clock()))
+        form = Recovery(
+            attest_id=attest_id.strip(), suffix=suffix, reference_date=referred,
+            original_form=original_form, kind=recovery_type, amount=Money.parse(amount),
+            period_start=_date(start, "start") if start is not None else None,
+            period_end=_date(end, "end") if end is not None else None,
+        )
+        file = FileIdentification(organisation_id(self._client.config.organisation),
+                                  file_id)
+        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
+        reply = self._client._call(
+            self.service,
+            "sendDecisionDF",
+            lambda payload: _wire.write_df_request(payload, file, str(subject), (form,)),
+            context=context,
+            subjects=(str(subject),),
+        )
+        answered = _wire.read_file(reply.payload)
+        results = _wire.read_df_results(reply.payload)
+        if answered != file or any(r.attest_id != form.attest_id for r in results):
+            raise ResponseError("the answer is about another file or form")
+        return RecoveryReply(file=answered, results=results, status=reply.status,
+                             receipt=reply.receipt, warnings=reply.warnings)
+
+
+class Wet65CService:
+    """OCMWCPASWet65Loi65C, SSDN (KSZ; destination: the POD MI / SPP IS).
+
+    Law of 1965 decision form C: the OCMW communicates the end (cancellation)
+    of a right it granted with an earlier A/B form, so the federal refund
+    stops. A mutation: the person must be integrated for quality code 3
+    (finality, checked before sending); a lost answer raises `InDoubtError`
+    and is never re-sent. The POD MI answers per form with an evaluation
+    (ACCEPTED / REFUSED with the errors on the form). Contract: official (the
+    SSDN ServiceId is inferred from the name, the Version is not public: see
+    the catalogue).
+    """
+
+    service = catalogue.get("OCMWCPASWet65Loi65C")
+
+    def __init__(self, client: KszClient) -> None:
+        self._client = client
+
+    @operation("sendDecisionC")
+    def cancel(
+        self,
+        ssin: str,
+        *,
+        file_id: str,
+        attest_id: str,
+        decision_date: _dt.date | str,
+        nature: str,
+        reason: str,
+        entry_date: _dt.date | str | None = None,
+        suffix: int = 0,
+        former_cancellation: str | None = None,
+        context: CallContext | None = None,
+    ) -> DecisionReply:
+        """Communicate the end of a right (``L65_C_DecisionRequest``, one CancellationFormC).
+
+        OCMWCPASWet65Loi65C (SSDN), destination the POD MI. Returns the POD
+        MI's evaluation of the form (`DecisionReply.accepted`; the errors it
+        found otherwise). Raises `ValidationError` before sending for a
+        decision or entry date in the future, an entry date before 2002, a
+        decision after the entry date, or codes of the wrong length;
+        `NotIntegrated` when the person is not integrated for quality code 3;
+        `InDoubtError` when the answer is lost (never re-sent).
+
+        Args:
+            ssin: the person's SSIN, in any written form
+            file_id: the OCMW's file number (11 characters)
+            attest_id: the UniqueAttestID of the attest whose right ends (15 characters)
+            decision_date: the day the OCMW decided the end, YYYY-MM-DD
+            nature: the decision nature (a code of 1 character)
+            reason: the cancellation reason (a code of 2 characters)
+            entry_date: the day the form is entered, YYYY-MM-DD (default: today)
+            suffix: 0 for the primary beneficiary, else the secondary beneficiary's suffix
+            former_cancellation: FormerCformcancellation (1 character), when this form
+                cancels an earlier C form
+            context: the call context, when not bound with `acting_for`
+        """
+        subject = self._client._validate_ssin(ssin)
+        entered, decided = _dates(self._client, entry_date, decision_date)
+        form = Cancellation(
+            attest_id=attest_id.strip(), suffix=suffix, entry_date=entered,
+            decision_date=decided, nature=nature, reason=reason,
+            former_cancellation=former_cancellation,
+        )
+        file = FileIdentification(organisation_id(self._client.config.organisation),
+                                  file_id)
+        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
+        reply = self._client._call(
+            self.service,
+            "sendDecisionC",
+            lambda payload: _wire.write_c_request(payload, file, str(subject), (form,)),
+            context=context,
+            subjects=(str(subject),),
+        )
+        answered = _wire.read_file(reply.payload)
+        results = _wire.read_results(reply.payload, "DecisionResultC")
+        if answered != file or any(r.attest_id != form.attest_id for r in results):
+            raise ResponseError("the answer is about another file or form")
+        return DecisionReply(file=answered, results=results, status=reply.status,
+                             receipt=reply.receipt, warnings=reply.warnings)

@@ -1,0 +1,322 @@
+"""PCSASocialInquiry V1 (Nova+): mapping (unit), end to end, statuses, contract, CLI."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import zeep
+from lxml import etree
+
+from ksz_client import _contracts, _xml, catalogue
+from ksz_client._client import KszClient
+from ksz_client._config import KszConfig
+from ksz_client._exceptions import NotIntegrated, ResponseError, SsinReplaced, UnknownSsin
+from ksz_client.audit import Integration
+from ksz_client.cli import EXIT_OK, main
+from ksz_client.hooks import Exchange, Outcome
+from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.sandbox.handlers import HandlerContext
+from ksz_client.sandbox.handlers.social_inquiry import sources
+from ksz_client.services.person.models import Register
+from ksz_client.services.social_inquiry import (
+    InquirySource,
+    ResidenceStatus,
+    SocialInquiry,
+    SocialRight,
+    _wire,
+)
+from ksz_client.ssin import Ssin, SsinKind, make
+
+SERVICE = catalogue.get("PCSASocialInquiry")
+NS = SERVICE.namespace
+D = dt.date
+BASE = 390  # where this module starts looking for persons
+
+
+def _integrate(sandbox: Sandbox, client: KszClient, ssin: object) -> None:
+    sandbox.integrate(str(ssin))
+    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
+                                        quality_code=2, start=D(2020, 1, 1)))
+
+
+def _index(sandbox: Sandbox, predicate: Callable[[int], bool], start: int = 0) -> int:
+    population = sandbox.population
+    return next(i for i in range(BASE + start, population.size)
+                if population.fault_of(i) is None and population.replaced_by(i) is None
+                and not population.is_deceased(i) and predicate(i))
+
+
+def _ssin(sandbox: Sandbox, start: int = 0,
+          predicate: Callable[[int], bool] = lambda i: True) -> Ssin:
+    return sandbox.population.ssin_of(_index(sandbox, predicate, start))
+
+
+# This module's own sandbox: the session's one is shared with modules that need persons
+# nobody integrated, and these tests integrate persons and register mutations.
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(seed=1, persons=500) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sandbox.write_config(tmp_path_factory.mktemp("sandbox") / "ksz.toml")
+
+
+@pytest.fixture
+def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
+    with KszClient(sandbox_config) as plain:
+        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
+
+
+# --- mapping (unit) -------------------------------------------------------------------
+
+
+def test_the_inquiry_round_trips_and_ignores_unknown_sources() -> None:
+    inquiry = SocialInquiry(3, ((InquirySource.EMPLOYMENT, True), (InquirySource.PENSION, False)))
+    payload = etree.Element("response")
+    result = _xml.sub(payload, "result")
+    _wire.write_inquiry(result, inquiry)
+    assert _wire.read_inquiry(payload) == inquiry
+    assert inquiry.found() == (InquirySource.EMPLOYMENT,)
+    extra = _xml.sub(result, "source")
+    _xml.sub(extra, "name", "FUTURE_SOURCE")
+    _xml.sub(extra, "found", "true")
+    assert _wire.read_inquiry(payload) == inquiry
+    assert _wire.read_inquiry(etree.Element("response")) is None
+
+
+@pytest.mark.parametrize(("path", "text"), [("result/householdSize", "0"),
+                                            ("result/householdSize", None),
+                                            ("result/source/found", "maybe")])
+def test_a_broken_inquiry_is_a_response_error(path: str, text: str | None) -> None:
+    payload = etree.Element("response")
+    _wire.write_inquiry(_xml.sub(payload, "result"),
+                        SocialInquiry(1, ((InquirySource.LEEFLOON, False),)))
+    element = payload.find(path)
+    assert element is not None
+    if text is None:
+        element.getparent().remove(element)
+    else:
+        element.text = text
+    with pytest.raises(ResponseError):
+        _wire.read_inquiry(payload)
+
+
+def test_the_residence_round_trips_and_unknown_codes_are_errors() -> None:
+    payload = etree.Element("response")
+    result = _xml.sub(payload, "result")
+    _wire.write_residence(result, ResidenceStatus.FOREIGNERS_REGISTER, SocialRight.TO_CHECK)
+    assert _wire.read_residence(payload) == (ResidenceStatus.FOREIGNERS_REGISTER,
+                                             SocialRight.TO_CHECK)
+    result.find("right").text = "MAYBE"
+    with pytest.raises(ResponseError):
+        _wire.read_residence(payload)
+    assert _wire.read_residence(etree.Element("response")) is None
+
+
+# --- end to end -----------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_the_inquiry_points_at_the_sources(client: KszClient, sandbox: Sandbox) -> None:
+    population = sandbox.population
+    index = _index(sandbox, lambda i: True)
+    ssin = population.ssin_of(index)
+    _integrate(sandbox, client, ssin)
+    result = client.social_inquiry.get(ssin.formatted)
+    assert result.status.value == "DATA_FOUND" and result.receipt.ticket_cbss
+    assert result.inquiry is not None
+    assert result.inquiry.household_size == len(population.household(index).members)
+    context = HandlerContext(population=population, legal_context="",
+                             organisation=SANDBOX_CBE_NUMBER, now=dt.datetime.now(dt.UTC))
+    assert result.inquiry.sources == sources(population.facts(index), context)
+
+
+@pytest.mark.e2e
+def test_the_residence_simulation_follows_register_and_nationality(
+    client: KszClient, sandbox: Sandbox
+) -> None:
+    population = sandbox.population
+
+    def nationality(i: int) -> str | None:
+        found = population.person(i).nationalities
+        return found[0].code if found else None
+
+    nr = Register.NR
+    cases = [
+        (_index(sandbox, lambda i: population.register_of(i) is nr and nationality(i) == "150"),
+         ResidenceStatus.POPULATION_REGISTER, SocialRight.INTEGRATION_INCOME),
+        (_index(sandbox, lambda i: population.register_of(i) is nr
+                and nationality(i) not in (None, "150"), -BASE),
+         ResidenceStatus.FOREIGNERS_REGISTER, SocialRight.TO_CHECK),
+        (_index(sandbox, lambda i: population.register_of(i) is Register.BIS),
+         ResidenceStatus.NOT_RESIDENT, SocialRight.NONE),
+    ]
+    for index, residence, right in cases:
+        ssin = population.ssin_of(index)
+        _integrate(sandbox, client, ssin)
+        result = client.social_inquiry.simulate_residence(ssin)
+        assert (result.residence_status, result.right) == (residence, right)
+        assert result.status.value == "DATA_FOUND"
+
+
+@pytest.mark.e2e
+def test_statuses_of_the_person(client: KszClient, sandbox: Sandbox) -> None:
+    population = sandbox.population
+    dead = next(i for i in range(population.size) if population.is_deceased(i))
+    _integrate(sandbox, client, population.ssin_of(dead))
+    for call in (client.social_inquiry.get, client.social_inquiry.simulate_residence):
+        result = call(population.ssin_of(dead))
+        assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00009")
+    replaced = next(i for i in range(population.size) if population.replaced_by(i) is not None)
+    _integrate(sandbox, client, population.ssin_of(replaced))
+    with pytest.raises(SsinReplaced):
+        client.social_inquiry.get(population.ssin_of(replaced))
+    unknown = make(D(2004, 12, 30), 989, kind=SsinKind.TEST)
+    _integrate(sandbox, client, unknown)
+    with pytest.raises(UnknownSsin):
+        client.social_inquiry.simulate_residence(unknown)
+
+
+@pytest.mark.e2e
+def test_finality_is_checked_before_sending_and_by_the_ksz(
+    client: KszClient, sandbox_config: KszConfig, sandbox: Sandbox
+) -> None:
+    ssin = _ssin(sandbox, 6)
+    for call in (client.social_inquiry.get, client.social_inquiry.simulate_residence):
+        with pytest.raises(NotIntegrated) as local:
+            call(ssin)
+        assert local.value.ticket_cbss is None
+    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
+        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
+    with KszClient(second) as plain:
+        other = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
+                                           quality_code=2, start=D(2020, 1, 1)))
+        with pytest.raises(NotIntegrated) as remote:
+            other.social_inquiry.simulate_residence(ssin)
+    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+
+
+# --- contract -----------------------------------------------------------------------------
+
+
+class _Capture:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    def before_send(self, exchange: Exchange) -> None:
+        self.messages.append(exchange.request)
+
+    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
+        if outcome.response is not None:
+            self.messages.append(outcome.response)
+
+
+class _OfficialCommon(etree.Resolver):
+    def __init__(self, official: Path) -> None:
+        super().__init__()
+        self.official = official
+
+    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
+        if system_url.endswith("CommonV3.xsd"):
+            return self.resolve_filename(str(self.official), context)
+        return None
+
+
+@pytest.fixture
+def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
+    capture = _Capture()
+    ssin = _ssin(sandbox, 9)
+    with KszClient(sandbox_config, observers=[capture]) as plain:
+        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+        _integrate(sandbox, client, ssin)
+        client.social_inquiry.get(ssin)
+        client.social_inquiry.simulate_residence(ssin)
+    out = []
+    for data in capture.messages:
+        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
+        assert body is not None
+        out.append(copy.deepcopy(body[0]))
+    assert len(out) == 4
+    return out
+
+
+@pytest.mark.e2e
+def test_requests_and_responses_validate_against_our_contract(
+    payloads: list[_xml.Element],
+) -> None:
+    schema = _contracts.schema("PCSASocialInquiry")
+    assert schema is not None
+    for payload in payloads:
+        assert schema.validate(payload), schema.error_log
+    broken = copy.deepcopy(payloads[3])
+    broken.find("result/right").text = "MAYBE"
+    assert not schema.validate(broken)
+
+
+@pytest.mark.contracts
+@pytest.mark.e2e
+def test_messages_validate_with_the_official_commonv3(
+    payloads: list[_xml.Element], official_contracts: Path
+) -> None:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_OfficialCommon(
+        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
+    path = _contracts.schema_path("PCSASocialInquiry")
+    assert path is not None
+    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    for payload in payloads:
+        assert schema.validate(payload), schema.error_log
+
+
+def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
+    wsdl = _contracts.WSDL_DIR / "intf" / "PCSASocialInquiryService" / "PCSASocialInquiryV1.wsdl"
+    loaded = zeep.Client(str(wsdl))
+    operations = loaded.service._binding._operations
+    assert set(operations) == {op.name for op in SERVICE.operations}
+    for op in SERVICE.operations:
+        assert operations[op.name].soapaction == op.soap_action
+        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
+        assert loaded.get_element(f"{{{NS}}}{op.response_element}") is not None
+    port = loaded.wsdl.services["PCSASocialInquiryService"].ports[
+        "PCSASocialInquiryServicePort"]
+    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_the_generated_commands(
+    sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    for pem in sandbox_config_path.parent.glob("*.pem"):
+        (tmp_path / pem.name).write_bytes(pem.read_bytes())
+    config = tmp_path / "ksz.toml"
+    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
+                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
+    ssin = _ssin(sandbox, 12)
+    with KszClient(KszConfig.load(config, env={})) as setup:
+        _integrate(sandbox, setup, ssin)
+    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
+        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
+         "social_inquiry", *argv])
+    assert run("get", ssin.formatted, "--json") == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["inquiry"]["household_size"] >= 1
+    assert run("simulate_residence", str(ssin), "--json") == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["right"] in {r.value for r in SocialRight}
+    assert run("simulate_residence", str(ssin)) == EXIT_OK
+    assert "right" in capsys.readouterr().out
