@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,8 +25,7 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.cli import EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
+from ksz_client.sandbox import SANDBOX_CBE_NUMBER
 from ksz_client.services.health_insurance import (
     CodedPeriod,
     ComplementaryInsurance,
@@ -43,6 +40,8 @@ from ksz_client.services.health_insurance import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, Money, Period
 
+from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 - fixtures
+
 SERVICE = catalogue.get("HealthCareInsurance")
 OPERATION = "getInsuranceOrganizationInformations"
 TODAY = dt.date.today()
@@ -51,56 +50,8 @@ TODAY = dt.date.today()
 # --- a sandbox of our own (its repertory is ours to change) ---------------------------------
 
 
-@dataclass
-class World:
-    sandbox: Sandbox
-    config_path: Path
-    requests: list[bytes]
-    responses: list[bytes]
 
 
-class _Capture:
-    def __init__(self, world: World) -> None:
-        self.world = world
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.world.requests.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.world.responses.append(outcome.response)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with Sandbox(seed=1, persons=500) as sandbox:
-        path = sandbox.write_config(tmp_path_factory.mktemp("hci") / "ksz.toml")
-        yield World(sandbox, path, [], [])
-
-
-@pytest.fixture
-def ocmw(world: World) -> Iterator[KszClient]:
-    """A client with the service's default legal context, capturing what travels."""
-    config = KszConfig.load(world.config_path, env={})
-    with KszClient(config, observers=[_Capture(world)]) as plain:
-        yield plain.acting_for(user="test-social-worker", dossier="D-2026-6")
-
-
-def integrate(world: World, client: KszClient, ssin: str) -> None:
-    """Integrate on both sides: the sandbox's repertory and the client's register."""
-    world.sandbox.integrate(ssin)
-    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=ssin,
-                                        quality_code=2, start=dt.date(2020, 1, 1)))
-
-
-def person(world: World, predicate=lambda i, f: True, **where: object) -> int:  # type: ignore[no-untyped-def]
-    population = world.sandbox.population
-    for profile in world.sandbox.persons(deceased=False, replaced=False, fault=None, **where):
-        index = population.index_of(profile.ssin)
-        assert index is not None
-        if predicate(index, population.facts(index)):
-            return index
-    raise LookupError("no such sandbox person")
 
 
 class _Refuse:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,7 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
+from ksz_client.sandbox import SANDBOX_CBE_NUMBER
 from ksz_client.sandbox.facts import Facts, UnemploymentPeriod
 from ksz_client.services.unemployment import (
     MAX_MONTHS,
@@ -50,6 +48,8 @@ from ksz_client.services.unemployment.service import _months
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, EmployerRef, Money, Month, Period, Quarter
 
+from .sandbox_world import World, integrate, ocmw, world  # noqa: F401 - fixtures
+
 SERVICE = catalogue.get("UnemploymentDataService")
 TODAY = dt.date.today()
 THIS_MONTH = Month.parse(TODAY)
@@ -62,44 +62,6 @@ def _shift(month: Month, n: int) -> Month:
     return Month(index // 12, index % 12 + 1)
 
 
-@dataclass
-class World:
-    sandbox: Sandbox
-    config_path: Path
-    requests: list[bytes]
-    responses: list[bytes]
-
-
-class _Capture:
-    def __init__(self, world: World) -> None:
-        self.world = world
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.world.requests.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.world.responses.append(outcome.response)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with Sandbox(seed=1, persons=500) as sandbox:
-        path = sandbox.write_config(tmp_path_factory.mktemp("uds") / "ksz.toml")
-        yield World(sandbox, path, [], [])
-
-
-@pytest.fixture
-def ocmw(world: World) -> Iterator[KszClient]:
-    config = KszConfig.load(world.config_path, env={})
-    with KszClient(config, observers=[_Capture(world)]) as plain:
-        yield plain.acting_for(user="test-social-worker", dossier="D-2026-6")
-
-
-def integrate(world: World, client: KszClient, ssin: str) -> None:
-    world.sandbox.integrate(ssin)
-    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=ssin,
-                                        quality_code=2, start=dt.date(2020, 1, 1)))
 
 
 def persons(world: World, predicate: Callable[[int, Facts], bool],
