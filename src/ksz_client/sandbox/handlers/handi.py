@@ -27,7 +27,6 @@ payments) are NO_RESULT MSG00008.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -76,17 +75,6 @@ _GERMAN: Final = frozenset({"63001", "63012", "63013", "63023", "63040", "63048"
                             "63067", "63087"})
 _POINTS: Final = {1: 7, 2: 9, 3: 12, 4: 15, 5: 17}
 
-
-def _at_root(write: Callable[[_xml.Element], None]) -> Callable[[_xml.Element], None]:
-    # The engine hands a "result" element; this contract puts its blocks
-    # right after status, in the response itself.
-    def fill(result: _xml.Element) -> None:
-        root = result.getparent()
-        assert root is not None
-        root.remove(result)
-        write(root)
-
-    return fill
 
 
 def region_of(population: Population, index: int) -> str:
@@ -303,7 +291,7 @@ def _files(ctx: HandlerContext, request: _xml.Element, *, by_period: bool) -> An
         _wire.write_answered_ssin(root, answered)
         _wire.write_files(root, tuple(parts), by_period=by_period)
 
-    return Answer(_global(parts), _at_root(write))
+    return Answer(_global(parts), write, wrapper=None)
 
 
 @handles(SERVICE, "consultFilesByDate")
@@ -344,4 +332,4 @@ def consult_payments(ctx: HandlerContext, request: _xml.Element) -> Answer:
         _wire.write_answered_ssin(root, answered)
         _wire.write_payments(root, tuple(parts))
 
-    return Answer(_global(parts), _at_root(write))
+    return Answer(_global(parts), write, wrapper=None)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
-from collections.abc import Callable
 from typing import Final
 
 from ksz_client import _xml
@@ -52,17 +51,6 @@ SERVICE: Final = "HdiIndemnityAllowance"
 _DOCUMENTS: Final = {"INCAPACITY": DocumentType.C21, "INVALIDITY": DocumentType.PI0,
                      "PREGNANCY": DocumentType.C23}
 
-
-def _at_root(write: Callable[[_xml.Element], None]) -> Callable[[_xml.Element], None]:
-    # The engine hands a "result" element; this contract puts its blocks
-    # right after status, in the response itself.
-    def fill(result: _xml.Element) -> None:
-        root = result.getparent()
-        assert root is not None
-        root.remove(result)
-        write(root)
-
-    return fill
 
 
 def _working_days(start: _dt.date, end: _dt.date) -> int:
@@ -207,14 +195,15 @@ def consult_attest(ctx: HandlerContext, request: _xml.Element) -> Answer:
     quarterly, answered = found
     if not quarterly.spans:
         return Answer(status("NO_DATA_FOUND", "MSG00100"),
-                      _at_root(lambda root: _wire.write_answered_ssin(root, answered)))
+                      lambda root: _wire.write_answered_ssin(root, answered),
+                      wrapper=None)
     attest = quarterly.attest()
 
     def write(root: _xml.Element) -> None:
         _wire.write_answered_ssin(root, answered)
         _wire.write_attest(root, attest)
 
-    return Answer(status("DATA_FOUND", "MSG00000"), _at_root(write))
+    return Answer(status("DATA_FOUND", "MSG00000"), write, wrapper=None)
 
 
 @handles(SERVICE, "consultIndemnityPeriods")
@@ -225,11 +214,12 @@ def consult_indemnity_periods(ctx: HandlerContext, request: _xml.Element) -> Ans
     quarterly, answered = found
     if not quarterly.spans:
         return Answer(status("NO_DATA_FOUND", "MSG00100"),
-                      _at_root(lambda root: _wire.write_answered_ssin(root, answered)))
+                      lambda root: _wire.write_answered_ssin(root, answered),
+                      wrapper=None)
     identification, periods = quarterly.identification, quarterly.periods()
 
     def write(root: _xml.Element) -> None:
         _wire.write_answered_ssin(root, answered)
         _wire.write_periods(root, identification, periods)
 
-    return Answer(status("DATA_FOUND", "MSG00000"), _at_root(write))
+    return Answer(status("DATA_FOUND", "MSG00000"), write, wrapper=None)

@@ -17,7 +17,6 @@ A replaced SSIN is answered for the current one (``ssin`` with
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Final
 
@@ -49,17 +48,6 @@ _CATEGORIES: Final = {
 }
 _NEO: Final = {"UNEMPLOYED": "010", "INTEGRATION_INCOME": "020"}
 
-
-def _at_root(write: Callable[[_xml.Element], None]) -> Callable[[_xml.Element], None]:
-    # The engine hands a "result" element; this contract puts its blocks
-    # right after status, in the response itself.
-    def fill(result: _xml.Element) -> None:
-        root = result.getparent()
-        assert root is not None
-        root.remove(result)
-        write(root)
-
-    return fill
 
 
 def _category(service: PublicEmploymentService, kind: str) -> Category:
@@ -148,5 +136,5 @@ def consult_contact_and_inscription(ctx: HandlerContext, request: _xml.Element) 
         _wire.write_services(root, tuple(results))
 
     value, code = ("DATA_FOUND", "MSG00000") if found else ("NO_DATA_FOUND", "MSG00100")
-    return Answer(status(value, code), _at_root(write))
+    return Answer(status(value, code), write, wrapper=None)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import zlib
-from collections.abc import Callable
 from typing import Final
 
 from ksz_client import _xml
@@ -66,17 +65,6 @@ _SITUATIONS: Final = {
 def _coded(code: str, nl: str, fr: str) -> Coded:
     return Coded(code, (Description("NL", nl), Description("FR", fr)))
 
-
-def _at_root(write: Callable[[_xml.Element], None]) -> Callable[[_xml.Element], None]:
-    # The engine hands a "result" element; this contract puts its blocks
-    # right after status, in the response itself.
-    def fill(result: _xml.Element) -> None:
-        root = result.getparent()
-        assert root is not None
-        root.remove(result)
-        write(root)
-
-    return fill
 
 
 def _person(ctx: HandlerContext, ssin: str) -> tuple[int, AnsweredSsin] | Answer:
@@ -127,14 +115,15 @@ def consult_career(ctx: HandlerContext, request: _xml.Element) -> Answer:
                     if wanted is None or _overlaps(p.period, wanted))
     if not periods:
         return Answer(status("NO_DATA_FOUND", "MSG00100"),
-                      _at_root(lambda root: _wire.write_answered_ssin(root, answered)))
+                      lambda root: _wire.write_answered_ssin(root, answered),
+                      wrapper=None)
     career = career_of(index, periods)
 
     def write(root: _xml.Element) -> None:
         _wire.write_answered_ssin(root, answered)
         _wire.write_career(root, career)
 
-    return Answer(status("DATA_FOUND", "MSG00000"), _at_root(write))
+    return Answer(status("DATA_FOUND", "MSG00000"), write, wrapper=None)
 
 
 def contributions_of(index: int, periods: tuple[SelfEmployment, ...], first: Quarter,
@@ -184,4 +173,4 @@ def consult_contributions(ctx: HandlerContext, request: _xml.Element) -> Answer:
         _wire.write_contributions(root, contributions)
 
     value, code = ("DATA_FOUND", "MSG00000") if contributions else ("NO_DATA_FOUND", "MSG00100")
-    return Answer(status(value, code), _at_root(write))
+    return Answer(status(value, code), write, wrapper=None)

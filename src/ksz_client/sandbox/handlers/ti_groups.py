@@ -365,13 +365,10 @@ def _retrieve(ctx: HandlerContext, request: _xml.Element, *, status_first: bool)
     assert search is not None  # read_search required it
 
     def place(extra: Callable[[_xml.Element], None] | None) -> Callable[[_xml.Element], None]:
-        # The engine appends `result` after the status; this contract has no `result`:
+        # This contract has no `result` (the fill gets the response itself, wrapper=None):
         # searchInformation goes beside the status (V2 before it, V5 after it), the
         # record at the end.
-        def fill(result: _xml.Element) -> None:
-            root = result.getparent()
-            assert root is not None
-            root.remove(result)
+        def fill(root: _xml.Element) -> None:
             status_el = root.find("status")
             assert status_el is not None
             echo = copy.deepcopy(search)
@@ -388,15 +385,16 @@ def _retrieve(ctx: HandlerContext, request: _xml.Element, *, status_first: bool)
     if index is None:
         if stored_person(ctx.state, ssin) is not None:
             # A BIS person the sandbox registered is not in the national register either.
-            return Answer(status("NO_DATA_FOUND", "MSG00100"), place(None))
-        return Answer(status("NO_RESULT", "MSG00005"), place(None))
+            return Answer(status("NO_DATA_FOUND", "MSG00100"), place(None), wrapper=None)
+        return Answer(status("NO_RESULT", "MSG00005"), place(None), wrapper=None)
     replaced_by = population.replaced_by(index)
     if replaced_by is not None:
         return Answer(status("NO_RESULT", "MSG00006",
-                             newSSIN=str(population.ssin_of(replaced_by))), place(None))
+                             newSSIN=str(population.ssin_of(replaced_by))),
+                      place(None), wrapper=None)
     if population.register_of(index) is Register.BIS:
         # A BIS number is not in the national register.
-        return Answer(status("NO_DATA_FOUND", "MSG00100"), place(None))
+        return Answer(status("NO_DATA_FOUND", "MSG00100"), place(None), wrapper=None)
     record = national_register_record(population, index, language, ctx.today)
     if not history:
         record = current_only(record)
@@ -406,7 +404,7 @@ def _retrieve(ctx: HandlerContext, request: _xml.Element, *, status_first: bool)
         _write_other_groups(element, population, index, language=language, history=history,
                             today=ctx.today)
 
-    return Answer(status("DATA_FOUND", "MSG00000"), place(write))
+    return Answer(status("DATA_FOUND", "MSG00000"), place(write), wrapper=None)
 
 
 @handles("RetrieveTIGroups", "retrieveTI")
