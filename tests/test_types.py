@@ -94,3 +94,19 @@ def test_answered_ssin_names_the_current_number_and_masks_its_repr() -> None:
     assert AnsweredSsin(new, replaces=old).current == new
     text = repr(AnsweredSsin(old, canceled=True, replaced_by=new))
     assert str(old) not in text and str(new) not in text
+
+
+def test_household_relationships_are_defined_once_and_keep_every_code() -> None:
+    from ksz_client.services.family import Relationship as FamilyRelationship
+    from ksz_client.services.household_income.models import Relationship as IncomeRelationship
+    from ksz_client.services.investigation import Relationship as InvestigationRelationship
+    from ksz_client.types import HOUSEHOLD_RELATIONSHIPS, Relationship
+
+    assert FamilyRelationship is IncomeRelationship is InvestigationRelationship is Relationship
+    assert Relationship.PARTNER is Relationship.SPOUSE and Relationship("2") is Relationship.SPOUSE
+    other = Relationship("07")
+    assert other.value == "07" and other.name == "CODE_07"
+    assert other.description == "relationship code 07"
+    assert Relationship.CHILD.description == HOUSEHOLD_RELATIONSHIPS["03"]
+    with pytest.raises(ValueError):
+        Relationship("x1")

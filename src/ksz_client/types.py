@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
 
 from ksz_client._exceptions import ValidationError
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from ksz_client.ssin import Ssin
 
 __all__ = [
+    "HOUSEHOLD_RELATIONSHIPS",
     "Address",
     "AddressKind",
     "AnsweredSsin",
@@ -34,6 +37,7 @@ __all__ = [
     "Place",
     "Quarter",
     "Receipt",
+    "Relationship",
     "Status",
     "StatusValue",
 ]
@@ -411,3 +415,49 @@ class AnsweredSsin:
     def current(self) -> Ssin:
         """The SSIN to use from now on."""
         return self.replaced_by if self.replaced_by is not None else self.ssin
+
+
+HOUSEHOLD_RELATIONSHIPS: Final[Mapping[str, str]] = MappingProxyType({
+    "01": "head of household (reference person)",
+    "02": "spouse or legal partner",
+    "03": "child",
+    "15": "other member of the household",
+})
+"""Relationship to the head of household by national-register code (two digits, the
+classic ``RelationShip`` 0-99). Kept as data: the registers know more codes than these,
+and a code missing here is still returned as it came. 01-03 are the codes SPEC §7 names;
+15 is the code the sandbox gives any other member (modelled)."""
+
+
+class Relationship(StrEnum):
+    """A member's position in the household relative to its head, code kept.
+
+    The well-known codes are members; any other code of the national register
+    (00-99) is accepted and kept as a member named ``CODE_nn``, so no code is
+    ever lost: ``Relationship("07").value == "07"``.
+    """
+
+    HEAD = "01"
+    SPOUSE = "02"
+    PARTNER = "02"  # an alias of SPOUSE: spouse or legal partner
+    CHILD = "03"
+    OTHER = "15"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Relationship | None:
+        text = str(value)
+        if text.isdigit() and len(text) <= 2:
+            code = f"{int(text):02d}"
+            known = cls._value2member_map_.get(code)
+            if known is not None:
+                return known  # type: ignore[return-value]
+            member = str.__new__(cls, code)
+            member._name_ = f"CODE_{code}"
+            member._value_ = code
+            return member
+        return None
+
+    @property
+    def description(self) -> str:
+        """The code's meaning (`HOUSEHOLD_RELATIONSHIPS`), or "relationship code nn"."""
+        return HOUSEHOLD_RELATIONSHIPS.get(self.value, f"relationship code {self.value}")

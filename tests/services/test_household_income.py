@@ -107,7 +107,7 @@ def test_the_income_round_trips_and_adds_up() -> None:
         ("result/member/monthlyBenefits", None, "monthlyBenefits"),
         ("result/member/monthlyBenefits", "-1", "negative"),
         ("result/member/taxableIncome", "lots", "whole number"),
-        ("result/member/relationship", "99", "malformed"),
+        ("result/member/relationship", "H1", "malformed"),  # 00-99 are all register codes
         ("result/member/ssin", "12345678901", "malformed"),
     ],
 )

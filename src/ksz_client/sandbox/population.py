@@ -51,7 +51,6 @@ from ksz_client.types import Address, AddressKind, PartialDate, PersonName, Plac
 
 __all__ = [
     "FAULT_PERSONS",
-    "RELATIONSHIPS",
     "Household",
     "HouseholdMember",
     "Population",
@@ -72,13 +71,6 @@ FAULT_PERSONS: Final = tuple(FaultKind)
 """The faults carried by reserved persons: the last person of the population carries the
 first kind, the one before it the second, and so on (populations of 44 persons or more)."""
 
-RELATIONSHIPS: Final = {
-    "01": "head of household (reference person)",
-    "02": "spouse or legal partner",
-    "03": "child",
-    "15": "other member of the household (modelled code)",
-}
-"""Relationship to the head of household, as the sandbox's family compositions use them."""
 
 # (municipality, NIS code, postal code, language; "bxl" for the bilingual capital)
 _MUNICIPALITIES: Final = (

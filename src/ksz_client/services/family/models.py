@@ -6,11 +6,19 @@ import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Final
 
 from ksz_client.ssin import Gender, Ssin
-from ksz_client.types import Address, PartialDate, Period, PersonName, Receipt, Status
+from ksz_client.types import (
+    HOUSEHOLD_RELATIONSHIPS,
+    Address,
+    PartialDate,
+    Period,
+    PersonName,
+    Receipt,
+    Relationship,
+    Status,
+)
 
 __all__ = [
     "RELATIONSHIPS",
@@ -22,30 +30,14 @@ __all__ = [
     "relationship_label",
 ]
 
-RELATIONSHIPS: Final[Mapping[str, str]] = MappingProxyType({
-    "01": "head of household (reference person)",
-    "02": "spouse or legal partner",
-    "03": "child",
-    "15": "other member of the household",
-})
-"""Relationship to the head of household, by KSZ code (two digits, classic ``RelationShip``
-0-99). Kept as data: the registers know more codes than these, and a code missing here is
-still returned as it came (`FamilyMember.relationship`). 01-03 are the codes SPEC §7
-names; 15 is the code the sandbox gives any other member (modelled)."""
+RELATIONSHIPS: Final[Mapping[str, str]] = HOUSEHOLD_RELATIONSHIPS
+"""Relationship to the head of household, by KSZ code (`ksz_client.types`)."""
 
 
 def relationship_label(code: str) -> str | None:
     """The meaning of a relationship code, or None for a code this table does not know."""
     return RELATIONSHIPS.get(code)
 
-
-class Relationship(StrEnum):
-    """The well-known relationship codes, for comparisons (``member.relationship == CHILD``)."""
-
-    HEAD = "01"
-    SPOUSE = "02"
-    CHILD = "03"
-    OTHER = "15"
 
 
 class Source(StrEnum):

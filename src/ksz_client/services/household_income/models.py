@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ksz_client._exceptions import ValidationError
 from ksz_client.ssin import Ssin
-from ksz_client.types import Money, Receipt, Status
+from ksz_client.types import Money, Receipt, Relationship, Status
 
 __all__ = ["HouseholdIncome", "HouseholdIncomeResult", "MemberIncome", "Relationship",
            "check_year"]
@@ -24,14 +23,6 @@ def check_year(year: object) -> int:
         raise ValidationError("an income year has four digits (1900 to 2999)")
     return year
 
-
-class Relationship(StrEnum):
-    """The member's relationship to the head of household (national register codes)."""
-
-    HEAD = "01"
-    PARTNER = "02"
-    CHILD = "03"
-    OTHER = "15"
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Final
 
 from ksz_client._exceptions import FaultDetail
 from ksz_client.services.identify_person.models import Origin
 from ksz_client.services.person.models import Person
 from ksz_client.ssin import Ssin
-from ksz_client.types import Address, PartialDate, Period, Receipt, Status
+from ksz_client.types import Address, PartialDate, Period, Receipt, Relationship, Status
 
 __all__ = [
     "AddressHistory",
@@ -40,49 +38,6 @@ __all__ = [
     "WaitRegisterRecord",
 ]
 
-
-class Relationship(StrEnum):
-    """Position in the household relative to its head (``RelationShip``, 0-99), code kept.
-
-    The codes the SDK names are members; any other code of the national
-    register (00-99) is accepted and kept as a member named ``CODE_nn``, so
-    no code is ever lost: ``Relationship("07").value == "07"``.
-    """
-
-    HEAD = "01"
-    """Head of household (reference person)."""
-    SPOUSE = "02"
-    """Spouse or legal partner."""
-    CHILD = "03"
-    """Child."""
-    OTHER = "15"
-    """Other member of the household."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Relationship | None:
-        text = str(value)
-        if text.isdigit() and len(text) <= 2:
-            code = f"{int(text):02d}"
-            known = cls._value2member_map_.get(code)
-            if known is not None:
-                return known  # type: ignore[return-value]
-            member = str.__new__(cls, code)
-            member._name_ = f"CODE_{code}"
-            member._value_ = code
-            return member
-        return None
-
-    @property
-    def description(self) -> str:
-        return _RELATIONSHIPS.get(self.value, f"relationship code {self.value}")
-
-
-_RELATIONSHIPS: Final = {
-    "01": "head of household",
-    "02": "spouse or legal partner",
-    "03": "child",
-    "15": "other member of the household",
-}
 
 
 @dataclass(frozen=True)
