@@ -127,3 +127,17 @@ def cli_config(sandbox: Sandbox, folder: Path, *ssins: str) -> Path:
         for ssin in ssins:
             integrate(sandbox, client, ssin)
     return path
+
+
+class OfficialCommonV3(etree.Resolver):
+    """Resolves every import of CommonV3.xsd to the official file given: our contracts
+    compiled this way check our messages against the official common types."""
+
+    def __init__(self, official: Path) -> None:
+        super().__init__()
+        self.official = official
+
+    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
+        if system_url.endswith("CommonV3.xsd"):
+            return self.resolve_filename(str(self.official), context)
+        return None

@@ -24,6 +24,8 @@ from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.alert_reaction import KIND
 from ksz_client.services.alert_reaction import Motivation, MotivationResponse, _wire
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
+
 SERVICE = catalogue.get("PCSAAlertReaction")
 NS = SERVICE.namespace
 
@@ -190,15 +192,6 @@ def test_with_an_audit_log_the_next_motivation_waits_for_resolution(
 # --- contract -----------------------------------------------------------------------------
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 @pytest.fixture

@@ -54,6 +54,8 @@ from ksz_client.services.ssin_info import SsinState
 from ksz_client.ssin import Gender, Ssin, SsinKind, make
 from ksz_client.types import Address, AddressKind, PartialDate, PersonName, Place
 
+from .official_helpers import OfficialCommonV3 as _CommonV3Resolver
+
 BIS = catalogue.get("BisPersonService")
 LEGACY = catalogue.get("ManagePerson")
 UPDATE = catalogue.get("CBSSPersonService")
@@ -693,15 +695,6 @@ def test_a_lost_update_answer_is_in_doubt(sandbox_config: KszConfig, sandbox: Sa
 # --- contracts ---------------------------------------------------------------------------------
 
 
-class _CommonV3Resolver(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from ksz_client.services.child_benefits import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, Month
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
 from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 - fixtures
 
 SERVICE = catalogue.get("ChildBenefits")
@@ -265,15 +266,6 @@ def test_unknown_replaced_finality_and_legal_context(world: World, ocmw: KszClie
 # --- contract ------------------------------------------------------------------------------------
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 def _payloads(messages: list[bytes]) -> list[_xml.Element]:

@@ -42,6 +42,8 @@ from ksz_client.services.person.models import Register
 from ksz_client.ssin import Gender, SsinKind, make
 from ksz_client.types import Address, PartialDate, Period, PersonName
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
+
 NS = "http://kszbcss.fgov.be/intf/FamilyCompositionService/v1"
 ENV = "{http://schemas.xmlsoap.org/soap/envelope/}"
 
@@ -438,15 +440,6 @@ def test_requests_and_answers_follow_the_contract(sb: Sandbox, client: KszClient
             assert etree.QName(child).namespace is None  # unqualified children
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.path), context)
-        return None
 
 
 def _with_official_common(contracts: Path) -> etree.XMLSchema:

@@ -40,6 +40,7 @@ from ksz_client.services.health_insurance import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, Money, Period
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
 from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 - fixtures
 
 SERVICE = catalogue.get("HealthCareInsurance")
@@ -320,15 +321,6 @@ def test_a_soap_fault_is_a_ksz_fault(world: World, ocmw: KszClient) -> None:
 # --- contract ------------------------------------------------------------------------------------
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 def _payloads(messages: list[bytes]) -> list[_xml.Element]:

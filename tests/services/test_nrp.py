@@ -28,6 +28,8 @@ from ksz_client.sandbox.population import street_code, streets_of
 from ksz_client.services.nrp import AddressCriteria, _wire
 from ksz_client.types import Address, CallContext
 
+from .official_helpers import OfficialCommonV3 as _CommonV3Resolver
+
 SERVICE = catalogue.get("NRPPersonService")
 CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 
@@ -203,15 +205,6 @@ class _Capture:
             self.messages.append(outcome.response)
 
 
-class _CommonV3Resolver(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 @pytest.fixture

@@ -33,6 +33,8 @@ from ksz_client.services.social_inquiry import (
 )
 from ksz_client.ssin import Ssin, SsinKind, make
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
+
 SERVICE = catalogue.get("PCSASocialInquiry")
 NS = SERVICE.namespace
 D = dt.date
@@ -221,15 +223,6 @@ class _Capture:
             self.messages.append(outcome.response)
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 @pytest.fixture

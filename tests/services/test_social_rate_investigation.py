@@ -44,6 +44,8 @@ from ksz_client.services.social_rate_investigation import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Address, AddressKind, CallContext, Period, PersonName, Receipt, Status
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
+
 SERVICE = catalogue.get("SocialRateInvestigation")
 NS = SERVICE.namespace
 LEGAL = "Social Rate Investigation"
@@ -343,15 +345,6 @@ class _Capture:
             self.messages.append(outcome.response)
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ from ksz_client.services.social_report import FileInfo, Gpmi, SocialReport, _wir
 from ksz_client.ssin import Ssin, SsinKind, make
 from ksz_client.types import Period
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
+
 SERVICE = catalogue.get("ElectronicSocialReport")
 NS = SERVICE.namespace
 D = dt.date
@@ -277,15 +279,6 @@ def test_with_an_audit_log_the_next_report_waits_for_resolution(
 # --- contract -----------------------------------------------------------------------------
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 @pytest.fixture

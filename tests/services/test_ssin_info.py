@@ -21,6 +21,8 @@ from ksz_client.sandbox import Sandbox
 from ksz_client.services.ssin_info import SsinState, _wire
 from ksz_client.ssin import SsinKind, make
 
+from .official_helpers import OfficialCommonV3 as _CommonV3Resolver
+
 SERVICE = catalogue.get("SSINInformationService")
 CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 UNKNOWN = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
@@ -176,15 +178,6 @@ class _Capture:
             self.messages.append(outcome.response)
 
 
-class _CommonV3Resolver(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 def _payloads(messages: list[bytes]) -> list[_xml.Element]:

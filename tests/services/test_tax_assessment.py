@@ -36,6 +36,7 @@ from ksz_client.services.tax_assessment import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, Money
 
+from .official_helpers import OfficialCommonV3 as _OfficialCommon
 from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 - fixtures
 
 SERVICE = catalogue.get("TaxAssessment")
@@ -261,15 +262,6 @@ def test_unknown_ssin_finality_and_legal_context(world: World, ocmw: KszClient) 
 # --- contract ------------------------------------------------------------------------------------
 
 
-class _OfficialCommon(etree.Resolver):
-    def __init__(self, official: Path) -> None:
-        super().__init__()
-        self.official = official
-
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
-        if system_url.endswith("CommonV3.xsd"):
-            return self.resolve_filename(str(self.official), context)
-        return None
 
 
 def _payloads(messages: list[bytes]) -> list[_xml.Element]:
