@@ -6,11 +6,9 @@ import copy
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -19,12 +17,21 @@ from ksz_client._config import KszConfig
 from ksz_client._exceptions import InDoubtError, InvalidData, ResponseError, ValidationError
 from ksz_client.audit import AuditLog
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.alert_reaction import KIND
 from ksz_client.services.alert_reaction import Motivation, MotivationResponse, _wire
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_wsdl_agrees,
+    ours_with_official_common,
+)
+from .sandbox_world import (  # noqa: F401 - fixtures
+    exchanged,
+    own_sandbox,
+    own_sandbox_config_path,
+    social_worker,
+    traced,
+)
 
 SERVICE = catalogue.get("PCSAAlertReaction")
 NS = SERVICE.namespace
@@ -33,39 +40,6 @@ NS = SERVICE.namespace
 def _alert() -> str:
     """An alert id no other test (or run) uses."""
     return str(uuid.uuid4().int)[:18]
-
-
-class _Capture:
-    def __init__(self) -> None:
-        self.requests: list[Exchange] = []
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange)
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-# This module's own sandbox: the session's one is shared with modules that need persons
-# nobody integrated, and these tests integrate persons and register mutations.
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("sandbox") / "ksz.toml")
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
 
 
 # --- mapping (unit) -------------------------------------------------------------------
@@ -111,12 +85,10 @@ def test_the_response_round_trips_and_is_required() -> None:
 )
 def test_bad_input_raises_before_sending(sandbox_config: KszConfig, changes: dict[str, str],
                                          message: str) -> None:
-    capture = _Capture()
     arguments = {"alert_id": "123", "form_number": "F1", "code": "OK", **changes}
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        with pytest.raises(ValidationError, match=message):
-            client.alerts.motivate(arguments.pop("alert_id"), **arguments)
+    with traced(sandbox_config) as (client, capture), \
+            pytest.raises(ValidationError, match=message):
+        client.alerts.motivate(arguments.pop("alert_id"), **arguments)
     assert capture.requests == []
 
 
@@ -159,12 +131,10 @@ def test_an_answer_about_another_alert_is_a_response_error(
 @pytest.mark.e2e
 def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfig,
                                                         sandbox: Sandbox) -> None:
-    capture = _Capture()
     alert = _alert()
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
-        with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
-            client.alerts.motivate(alert, form_number="F1", code="OK")
+    with traced(sandbox_config, user="sw") as (client, capture), \
+            sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
+        client.alerts.motivate(alert, form_number="F1", code="OK")
     assert len(capture.requests) == 1  # one attempt, no retry
     assert caught.value.call_id == capture.requests[0].call_id
     assert len(sandbox.state.records(KIND, key=alert)) == 1  # applied, exactly once
@@ -174,10 +144,8 @@ def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfi
 def test_with_an_audit_log_the_next_motivation_waits_for_resolution(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path,
 ) -> None:
-    capture = _Capture()
     with AuditLog.sqlite(tmp_path / "audit.sqlite3") as log, \
-            KszClient(sandbox_config, observers=[log.observer(sandbox_config), capture]) as plain:
-        client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
+            traced(sandbox_config, log.observer(sandbox_config), user="sw") as (client, capture):
         first, second = _alert(), _alert()
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
             client.alerts.motivate(first, form_number="F1", code="OK")
@@ -192,24 +160,16 @@ def test_with_an_audit_log_the_next_motivation_waits_for_resolution(
 # --- contract -----------------------------------------------------------------------------
 
 
-
-
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
-    capture = _Capture()
     alert = _alert()
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+
+    def exercise(client: KszClient) -> None:
         client.alerts.motivate(alert, form_number="F1", code="OK", comment="fine")
         with pytest.raises(InvalidData):
             client.alerts.motivate(alert, form_number="F1", code="OK")
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 4
-    return out
+
+    return exchanged(sandbox_config, sandbox, exercise, 4)
 
 
 @pytest.mark.e2e
@@ -231,27 +191,14 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     payloads: list[_xml.Element], official_contracts: Path
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("PCSAAlertReaction")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "PCSAAlertReaction")
     for payload in payloads:
         assert schema.validate(payload), schema.error_log
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "PCSAAlertReactionService" / "PCSAAlertReactionV1.wsdl"
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["PCSAAlertReactionService"].ports[
-        "PCSAAlertReactionServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "PCSAAlertReactionService/PCSAAlertReactionV1.wsdl",
+                       "PCSAAlertReactionService", "PCSAAlertReactionServicePort")
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -26,7 +25,6 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.family import compositions, residential_history
 from ksz_client.services.family import (
@@ -42,6 +40,15 @@ from ksz_client.services.person.models import Register
 from ksz_client.ssin import Gender, SsinKind, make
 from ksz_client.types import Address, PartialDate, Period, PersonName
 
+from .official_helpers import (  # noqa: F401 - fixtures
+    Capture,
+    assert_wsdl_agrees,
+    audited_config,
+    box_config_path,
+    capture,
+    client,
+    offline,
+)
 from .official_helpers import OfficialCommonV3 as _OfficialCommon
 
 NS = "http://kszbcss.fgov.be/intf/FamilyCompositionService/v1"
@@ -52,56 +59,25 @@ ENV = "{http://schemas.xmlsoap.org/soap/envelope/}"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
+def box() -> Iterator[Sandbox]:
     with Sandbox(seed=1, persons=500) as running:
         yield running
 
 
-@pytest.fixture(scope="module")
-def config_path(sb: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sb.write_config(tmp_path_factory.mktemp("family") / "ksz.toml")
-
-
-class Capture:
-    """Observer keeping the bytes of every request and answer."""
-
-    def __init__(self) -> None:
-        self.requests: list[bytes] = []
-        self.responses: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.responses.append(outcome.response)
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
-
-
-@pytest.fixture
-def client(config_path: Path, capture: Capture) -> Iterator[KszClient]:
-    with KszClient(KszConfig.load(config_path, env={}), observers=[capture]) as plain:
-        yield plain.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY", dossier="D-1")
-
-
-def integrate(sb: Sandbox, client: KszClient, ssin: str) -> None:
+def integrate(box: Sandbox, client: KszClient, ssin: str) -> None:
     """Integrate on both sides: the sandbox's repertory and the client's register."""
-    sb.integrate(ssin)
+    box.integrate(ssin)
     client.integrations.add(Integration(
         organisation=client.config.organisation.cbe_number or "", ssin=ssin, quality_code=2,
         start=dt.date(2020, 1, 1)))
 
 
-def _index(sb: Sandbox, predicate) -> int:  # type: ignore[no-untyped-def]
-    return next(i for i in range(sb.population.size) if predicate(i))
+def _index(box: Sandbox, predicate) -> int:  # type: ignore[no-untyped-def]
+    return next(i for i in range(box.population.size) if predicate(i))
 
 
-def _plain(sb: Sandbox, i: int) -> bool:
-    population = sb.population
+def _plain(box: Sandbox, i: int) -> bool:
+    population = box.population
     return (population.replaced_by(i) is None and not population.is_deceased(i)
             and population.fault_of(i) is None and population.register_of(i) is Register.NR)
 
@@ -238,11 +214,11 @@ def _plain_population(population, index: int) -> bool:  # type: ignore[no-untype
 
 
 @pytest.mark.e2e
-def test_today_the_household_of_the_population(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: _plain(sb, i) and len(population.household(i).members) >= 3)
+def test_today_the_household_of_the_population(box: Sandbox, client: KszClient) -> None:
+    population = box.population
+    index = _index(box, lambda i: _plain(box, i) and len(population.household(i).members) >= 3)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     result = client.family.get(ssin.formatted)
     assert result.found and result.status.code == "MSG00000"
     assert len(result.compositions) == 1
@@ -260,12 +236,12 @@ def test_today_the_household_of_the_population(sb: Sandbox, client: KszClient) -
 
 
 @pytest.mark.e2e
-def test_a_snapshot_before_the_current_household(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: _plain(sb, i) and len(residential_history(population, i)) >= 3)
+def test_a_snapshot_before_the_current_household(box: Sandbox, client: KszClient) -> None:
+    population = box.population
+    index = _index(box, lambda i: _plain(box, i) and len(residential_history(population, i)) >= 3)
     history = residential_history(population, index)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     earlier = history[1]
     assert earlier.since is not None
     result = client.family.get(ssin, at=earlier.since + dt.timedelta(days=3))
@@ -277,11 +253,11 @@ def test_a_snapshot_before_the_current_household(sb: Sandbox, client: KszClient)
 
 
 @pytest.mark.e2e
-def test_a_history_since_a_date(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: _plain(sb, i) and len(residential_history(population, i)) >= 3)
+def test_a_history_since_a_date(box: Sandbox, client: KszClient) -> None:
+    population = box.population
+    index = _index(box, lambda i: _plain(box, i) and len(residential_history(population, i)) >= 3)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     result = client.family.get(ssin, since="1930-01-01")
     assert len(result.compositions) >= 3
     starts = [c.period.start for c in result.compositions]
@@ -292,13 +268,13 @@ def test_a_history_since_a_date(sb: Sandbox, client: KszClient) -> None:
 
 
 @pytest.mark.e2e
-def test_a_child_born_later_starts_a_new_composition(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: _plain(sb, i) and population.household(i).head.index == i
+def test_a_child_born_later_starts_a_new_composition(box: Sandbox, client: KszClient) -> None:
+    population = box.population
+    index = _index(box, lambda i: _plain(box, i) and population.household(i).head.index == i
                    and any(m.since > population.household(i).since
                            for m in population.household(i).members))
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     household = population.household(index)
     result = client.family.get(ssin, since=household.since)
     assert len(result.compositions) >= 2
@@ -306,22 +282,22 @@ def test_a_child_born_later_starts_a_new_composition(sb: Sandbox, client: KszCli
 
 
 @pytest.mark.e2e
-def test_no_household_for_a_bis_person(sb: Sandbox, client: KszClient) -> None:
-    index = _index(sb, lambda i: sb.population.register_of(i) is Register.BIS
-                   and sb.population.fault_of(i) is None)
-    ssin = sb.population.ssin_of(index)
-    integrate(sb, client, ssin)
+def test_no_household_for_a_bis_person(box: Sandbox, client: KszClient) -> None:
+    index = _index(box, lambda i: box.population.register_of(i) is Register.BIS
+                   and box.population.fault_of(i) is None)
+    ssin = box.population.ssin_of(index)
+    integrate(box, client, ssin)
     result = client.family.get(ssin)
     assert not result.found and result.current is None
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00100")
 
 
 @pytest.mark.e2e
-def test_a_deceased_person(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
-    index = _index(sb, population.is_deceased)
+def test_a_deceased_person(box: Sandbox, client: KszClient) -> None:
+    population = box.population
+    index = _index(box, population.is_deceased)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     result = client.family.get(ssin)
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00009")
     died = population.death_date(index)
@@ -331,34 +307,34 @@ def test_a_deceased_person(sb: Sandbox, client: KszClient) -> None:
 
 
 @pytest.mark.e2e
-def test_before_anything_the_registers_know(sb: Sandbox, client: KszClient) -> None:
-    index = _index(sb, lambda i: _plain(sb, i))
-    ssin = sb.population.ssin_of(index)
-    integrate(sb, client, ssin)
-    result = client.family.get(ssin, at=sb.population.birth_date(index))
+def test_before_anything_the_registers_know(box: Sandbox, client: KszClient) -> None:
+    index = _index(box, lambda i: _plain(box, i))
+    ssin = box.population.ssin_of(index)
+    integrate(box, client, ssin)
+    result = client.family.get(ssin, at=box.population.birth_date(index))
     assert result.compositions == () and result.status.code == "MSG00100"
 
 
 @pytest.mark.e2e
-def test_replaced_and_unknown_ssins(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: population.replaced_by(i) is not None)
+def test_replaced_and_unknown_ssins(box: Sandbox, client: KszClient) -> None:
+    population = box.population
+    index = _index(box, lambda i: population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    integrate(sb, client, old)
+    integrate(box, client, old)
     with pytest.raises(SsinReplaced) as replaced:
         client.family.get(old)
     assert replaced.value.new_ssin == population.ssin_of(index + 1)
     unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-    integrate(sb, client, unknown)
+    integrate(box, client, unknown)
     with pytest.raises(UnknownSsin):
         client.family.get(unknown)
 
 
 @pytest.mark.e2e
-def test_finality_is_checked_on_both_sides(sb: Sandbox, client: KszClient,
+def test_finality_is_checked_on_both_sides(box: Sandbox, client: KszClient,
                                            capture: Capture) -> None:
-    index = _index(sb, lambda i: _plain(sb, i) and i > 300)
-    ssin = sb.population.ssin_of(index)
+    index = _index(box, lambda i: _plain(box, i) and i > 300)
+    ssin = box.population.ssin_of(index)
     with pytest.raises(NotIntegrated) as local:
         client.family.get(ssin)
     assert local.value.ticket_cbss is None and capture.requests == []
@@ -372,28 +348,18 @@ def test_finality_is_checked_on_both_sides(sb: Sandbox, client: KszClient,
 
 
 @pytest.mark.e2e
-def test_a_fault_of_the_service(sb: Sandbox, client: KszClient) -> None:
-    index = _index(sb, lambda i: _plain(sb, i) and i > 200)
-    ssin = sb.population.ssin_of(index)
-    integrate(sb, client, ssin)
-    with sb.fault("fault"), pytest.raises(KszFault) as caught:
+def test_a_fault_of_the_service(box: Sandbox, client: KszClient) -> None:
+    index = _index(box, lambda i: _plain(box, i) and i > 200)
+    ssin = box.population.ssin_of(index)
+    integrate(box, client, ssin)
+    with box.fault("fault"), pytest.raises(KszFault) as caught:
         client.family.get(ssin)
     assert caught.value.code == "MSG00003" and caught.value.verified
 
 
-def test_bad_input_raises_before_sending(config_path: Path) -> None:
-    sent: list[object] = []
-
-    class Recorder:
-        def handle(self, request):  # type: ignore[no-untyped-def]
-            sent.append(request)
-            raise AssertionError("nothing may be sent")
-
-        def close(self) -> None:
-            pass
-
-    client = KszClient(KszConfig.load(config_path, env={}), transport=Recorder()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+def test_bad_input_raises_before_sending(box_config_path: Path) -> None:
+    client, transport = offline(box_config_path)
+    sent = transport.sent
     ssin = make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)
     with pytest.raises(ValidationError, match="not both"):
         client.family.get(ssin, at="2020-01-01", since="2019-01-01")
@@ -413,19 +379,19 @@ def test_bad_input_raises_before_sending(config_path: Path) -> None:
 
 @pytest.mark.contracts
 @pytest.mark.e2e
-def test_requests_and_answers_follow_the_contract(sb: Sandbox, client: KszClient,
+def test_requests_and_answers_follow_the_contract(box: Sandbox, client: KszClient,
                                                   capture: Capture,
                                                   official_contracts: Path) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: _plain(sb, i) and len(residential_history(population, i)) >= 2)
+    population = box.population
+    index = _index(box, lambda i: _plain(box, i) and len(residential_history(population, i)) >= 2)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     client.family.get(ssin)
     client.family.get(ssin, at="2010-01-01")
     client.family.get(ssin, since="1950-01-01")
-    bis = _index(sb, lambda i: population.register_of(i) is Register.BIS
+    bis = _index(box, lambda i: population.register_of(i) is Register.BIS
                  and population.fault_of(i) is None)
-    integrate(sb, client, population.ssin_of(bis))
+    integrate(box, client, population.ssin_of(bis))
     client.family.get(population.ssin_of(bis))
     ours = _contracts.schema("FamilyComposition")
     assert ours is not None
@@ -440,8 +406,6 @@ def test_requests_and_answers_follow_the_contract(sb: Sandbox, client: KszClient
             assert etree.QName(child).namespace is None  # unqualified children
 
 
-
-
 def _with_official_common(contracts: Path) -> etree.XMLSchema:
     """Our FamilyComposition schema with the official (newest) CommonV3 in place of ours."""
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
@@ -454,41 +418,24 @@ def _with_official_common(contracts: Path) -> etree.XMLSchema:
 
 @pytest.mark.contracts
 def test_zeep_loads_the_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "FamilyComposition" / "FamilyCompositionV1.wsdl"
     service = catalogue.get("FamilyComposition")
     assert service.implemented and service.contract is catalogue.ContractStatus.MODELLED
-    zclient = zeep.Client(str(wsdl))
-    operations = zclient.service._binding._operations
-    assert set(operations) == {op.name for op in service.operations}
-    for op in service.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert zclient.get_element(f"{{{service.namespace}}}{op.request_element}")
-    port = zclient.wsdl.services["FamilyCompositionService"].ports["FamilyCompositionPort"]
-    assert port.binding_options["address"].endswith("/" + service.path)
+    assert_wsdl_agrees(service, "FamilyComposition/FamilyCompositionV1.wsdl",
+                       "FamilyCompositionService", "FamilyCompositionPort")
 
 
 # --- command line -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def audited_config(config_path: Path, tmp_path: Path) -> Path:
-    """The sandbox config with an audit log, whose register the command's guard reads."""
-    path = tmp_path / "ksz.toml"
-    for name in ("client-key.pem", "client-cert.pem", "sandbox-signing-cert.pem"):
-        (tmp_path / name).write_bytes((config_path.parent / name).read_bytes())
-    path.write_text(config_path.read_text() + '\n[audit]\nenabled = true\npath = "audit.db"\n')
-    return path
-
-
 @pytest.mark.e2e
-def test_the_command_in_json_and_for_people(sb: Sandbox, audited_config: Path,
+def test_the_command_in_json_and_for_people(box: Sandbox, audited_config: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    population = sb.population
-    index = _index(sb, lambda i: _plain(sb, i) and len(population.household(i).members) >= 2
+    population = box.population
+    index = _index(box, lambda i: _plain(box, i) and len(population.household(i).members) >= 2
                    and i > 100)
     ssin = population.ssin_of(index)
     with KszClient(KszConfig.load(audited_config, env={})) as plain:
-        integrate(sb, plain, ssin)
+        integrate(box, plain, ssin)
     context = ("--config", str(audited_config), "--user", "sw", "--legal-context",
                "PCSA:SOCIAL_INQUIRY")
     assert main([*context, "family", "get", ssin.formatted, "--json"]) == EXIT_OK
@@ -501,22 +448,22 @@ def test_the_command_in_json_and_for_people(sb: Sandbox, audited_config: Path,
                  "1950-01-01"]) == EXIT_OK
     out = capsys.readouterr().out
     assert str(population.person(index).name) in out and "ticketCBSS" in out
-    bis = _index(sb, lambda i: population.register_of(i) is Register.BIS
+    bis = _index(box, lambda i: population.register_of(i) is Register.BIS
                  and population.fault_of(i) is None and i > 100)
     with KszClient(KszConfig.load(audited_config, env={})) as plain:
-        integrate(sb, plain, population.ssin_of(bis))
+        integrate(box, plain, population.ssin_of(bis))
     assert main([*context, "family", "get", population.ssin_of(bis)]) == EXIT_BUSINESS
     assert "no household" in capsys.readouterr().out
 
 
 @pytest.mark.e2e
-def test_a_bis_person_the_sandbox_registered_has_no_household(sb: Sandbox,
+def test_a_bis_person_the_sandbox_registered_has_no_household(box: Sandbox,
                                                               client: KszClient) -> None:
     registration = client.bis.register("Zqwertyxy", given_names="Tess", birth_date="1990-00-00",
                                        residence_country="111", residence_city="Paris",
                                        create_anyway=True)
     assert registration.ssin is not None
-    integrate(sb, client, registration.ssin)
+    integrate(box, client, registration.ssin)
     result = client.family.get(registration.ssin)
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00100")
     record = client.ti_groups.get(registration.ssin)

@@ -11,21 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
-from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
-    KszFault,
-    NotAuthorized,
     NotIntegrated,
     ResponseError,
-    UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import Integration
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.handi import VSB_CARE_BUDGET_CENTS, region_of, unavailable_source
@@ -60,7 +54,6 @@ from ksz_client.types import (
     Address,
     AddressKind,
     AnsweredSsin,
-    CallContext,
     Information,
     Money,
     Month,
@@ -70,24 +63,33 @@ from ksz_client.types import (
     Status,
 )
 
-from .official_helpers import (
+from .official_helpers import (  # noqa: F401 - fixtures
+    CONTEXT,
     SET_B,
     Capture,
+    assert_fault_validates,
+    assert_official_messages,
+    assert_our_contract,
+    assert_refusals,
     assert_valid,
+    assert_wsdl_agrees,
+    box_config_path,
+    capture,
+    captured,
     cli_config,
+    client,
     compare_types,
     integrate,
     official_wsdl_schema,
-    payloads,
+    offline,
+    refuse_unknown,
+    replaced_index,
 )
 
 SERVICE = catalogue.get("HandiService")
 NS = SERVICE.namespace
 OFFICIAL_WSDL = f"{SET_B}/intf/HandiService/HandiV2.wsdl"
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 TODAY = dt.date.today()
-# A legal context the catalogue knows but this service refuses (MSG00013).
-OTHER_CONTEXT = CallContext(legal_context="Social Rate Investigation")
 H = HandiSource
 FOUND = SourceStatus(SourceStatusValue.DATA_FOUND, "MSG00000", "ok")
 
@@ -97,22 +99,6 @@ def box() -> Iterator[Sandbox]:
     """A sandbox of this module's own: its repertory is not shared with other tests."""
     with Sandbox(seed=14, persons=500) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def box_config_path(box: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return box.write_config(tmp_path_factory.mktemp("handi") / "ksz.toml")
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
-
-
-@pytest.fixture
-def client(box_config_path: Path, capture: Capture) -> Iterator[KszClient]:
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        yield plain.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY", dossier="D-1")
 
 
 def _disabled(box: Sandbox, *, outage: bool | None = False, region: str | None = None) -> int:
@@ -372,18 +358,6 @@ def test_the_text_of_results() -> None:
 # --- bad input ------------------------------------------------------------------------------
 
 
-class _NoSend:
-    def __init__(self) -> None:
-        self.sent: list[object] = []
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        self.sent.append(request)
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize(
     ("method", "kwargs", "message"),
     [
@@ -403,9 +377,7 @@ class _NoSend:
 def test_bad_input_is_refused_before_sending(
     box_config_path: Path, method: str, kwargs: dict[str, object], message: str | None,
 ) -> None:
-    transport = _NoSend()
-    client = KszClient(KszConfig.load(box_config_path, env={}), transport=transport).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    client, transport = offline(box_config_path)
     ssin = make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)
     call = getattr(client.handi, method)
     if message is None:
@@ -536,7 +508,7 @@ def test_no_disability_file(client: KszClient, box: Sandbox) -> None:
 @pytest.mark.e2e
 def test_a_replaced_ssin_is_annotated_with_the_new_one(client: KszClient, box: Sandbox) -> None:
     population = box.population
-    old = next(i for i in range(population.size) if population.replaced_by(i) is not None)
+    old = replaced_index(box)
     new = population.replaced_by(old)
     assert new is not None
     integrate(box, client, population.ssin_of(old))
@@ -548,31 +520,10 @@ def test_a_replaced_ssin_is_annotated_with_the_new_one(client: KszClient, box: S
 
 @pytest.mark.e2e
 def test_refusals(client: KszClient, box: Sandbox, capture: Capture) -> None:
-    unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-    integrate(box, client, unknown)
-    with pytest.raises(UnknownSsin):
-        client.handi.payments(unknown)
-    population = box.population
-    fresh = next(i for i in range(population.size - 50) if not box.state.is_integrated(
-        "0123456749", str(population.ssin_of(i)), TODAY))
-    ssin = population.ssin_of(fresh)
-    sent = len(capture.requests)
-    with pytest.raises(NotIntegrated) as local:
-        client.handi.files_by_date(ssin)
-    assert local.value.ticket_cbss is None and len(capture.requests) == sent
-    client.integrations.add(Integration(organisation="0123456749", ssin=ssin, quality_code=2,
-                                        start=TODAY - dt.timedelta(days=1)))
-    with pytest.raises(NotIntegrated) as remote:
-        client.handi.files_by_period(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
-    integrate(box, client, ssin)
-    with pytest.raises(NotAuthorized):
-        client.handi.payments(ssin, context=OTHER_CONTEXT)
-    with box.fault("fault", times=1), pytest.raises(KszFault) as fault:
-        client.handi.files_by_date(ssin)
-    assert fault.value.code == "MSG00003"
-    with box.fault("http503", times=1):
-        assert client.handi.files_by_date(ssin).sources  # a consultation is retried
+    handi = client.handi
+    answer = assert_refusals(box, client, capture, handi.files_by_date, unknown=handi.payments,
+                             remote=handi.files_by_period, other_context=handi.payments)
+    assert answer.sources  # a consultation is retried
 
 
 # --- contracts ----------------------------------------------------------------------------
@@ -580,12 +531,10 @@ def test_refusals(client: KszClient, box: Sandbox, capture: Capture) -> None:
 
 @pytest.fixture(scope="module")
 def traffic(box: Sandbox, box_config_path: Path) -> Capture:
-    capture = Capture()
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    def exercise(client: KszClient) -> None:
         population = box.population
-        people = {_disabled(box, region="nl"), _disabled(box, outage=True), _disabled(box)}
-        people.add(next(i for i in range(population.size) if population.replaced_by(i)))
+        people = {_disabled(box, region="nl"), _disabled(box, outage=True), _disabled(box),
+                  replaced_index(box)}
         people.add(next(i for i in range(population.size - 50)
                         if population.facts(i).disability is None))
         for index in sorted(people):
@@ -595,18 +544,13 @@ def traffic(box: Sandbox, box_config_path: Path) -> Capture:
             client.handi.files_by_date(ssin, sources=["DGPH", "KindEnGezin"], parts="rights")
             client.handi.files_by_period(ssin, start="2000-01-01")
             client.handi.payments(ssin)
-        unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-        integrate(box, client, unknown)
-        with pytest.raises(UnknownSsin):
-            client.handi.files_by_period(unknown)
-    return capture
+        refuse_unknown(box, client, client.handi.files_by_period)
+
+    return captured(box_config_path, exercise)
 
 
 def test_messages_validate_against_our_contract(traffic: Capture) -> None:
-    schema = _contracts.schema("HandiService")
-    assert schema is not None
-    for payload in payloads(traffic.requests) + payloads(traffic.responses):
-        assert_valid(schema, payload)
+    assert assert_our_contract("HandiService", traffic) == 42
 
 
 @pytest.mark.contracts
@@ -614,18 +558,12 @@ def test_messages_validate_against_the_official_contract(
     traffic: Capture, official_contracts: Path,
 ) -> None:
     schema = official_wsdl_schema(official_contracts, OFFICIAL_WSDL)
-    requests, responses = payloads(traffic.requests), payloads(traffic.responses)
+    requests, responses = assert_official_messages(schema, traffic, NS)
     assert len(requests) == len(responses) == 21
     shapes = {r.findtext("status/value") for r in responses}
     assert {"DATA_FOUND", "NO_DATA_FOUND", "INCOMPLETE_DATA", "NO_RESULT"} <= shapes
     assert any(r.find("results/vsbResult/file/rights") is not None for r in responses)
     assert any(r.find("results/dgphResult/payments") is not None for r in responses)
-    for payload in requests + responses:
-        assert_valid(schema, payload)
-    for payload in requests:
-        assert etree.QName(payload).namespace == NS
-        assert all(etree.QName(e).namespace is None for e in payload.iterdescendants()
-                   if isinstance(e.tag, str))
     wrong = next(r for r in responses if r.find("results/vsbResult/file/rights") is not None)
     wrong.find("results/vsbResult/file/rights").append(etree.Element("categoryIVT"))
     assert not schema.validate(wrong)  # the official VSB schema has no categoryIVT
@@ -635,15 +573,10 @@ def test_messages_validate_against_the_official_contract(
 def test_a_fault_validates_against_the_official_contract(
     client: KszClient, box: Sandbox, capture: Capture, official_contracts: Path,
 ) -> None:
-    index = _disabled(box)
-    integrate(box, client, box.population.ssin_of(index))
-    with box.fault("fault", times=1), pytest.raises(KszFault):
-        client.handi.payments(box.population.ssin_of(index))
-    fault = _xml.parse(capture.responses[-1]).find(
-        "{http://schemas.xmlsoap.org/soap/envelope/}Body/"
-        "{http://schemas.xmlsoap.org/soap/envelope/}Fault/detail")
-    assert fault is not None
-    assert_valid(official_wsdl_schema(official_contracts, OFFICIAL_WSDL), fault[0])
+    ssin = box.population.ssin_of(_disabled(box))
+    integrate(box, client, ssin)
+    assert_fault_validates(box, capture, client.handi.payments, ssin,
+                           official_wsdl_schema(official_contracts, OFFICIAL_WSDL))
 
 
 @pytest.mark.contracts
@@ -659,14 +592,7 @@ def test_our_types_are_the_official_ones(official_contracts: Path) -> None:
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    loaded = zeep.Client(str(_contracts.WSDL_DIR / "intf" / "HandiService" / "HandiV2.wsdl"))
-    binding = loaded.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["HandiService"].ports["HandiPull"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "HandiService/HandiV2.wsdl", "HandiService", "HandiPull")
 
 
 # --- command line ---------------------------------------------------------------------------

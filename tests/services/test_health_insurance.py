@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
-from ksz_client import _contracts, _xml, catalogue
+from ksz_client import _xml, catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
@@ -40,7 +39,13 @@ from ksz_client.services.health_insurance import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, Money, Period
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_both_contracts,
+    assert_unqualified,
+    assert_wsdl_agrees,
+    payloads,
+    service_payloads,
+)
 from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 - fixtures
 
 SERVICE = catalogue.get("HealthCareInsurance")
@@ -49,10 +54,6 @@ TODAY = dt.date.today()
 
 
 # --- a sandbox of our own (its repertory is ours to change) ---------------------------------
-
-
-
-
 
 
 class _Refuse:
@@ -321,8 +322,6 @@ def test_a_soap_fault_is_a_ksz_fault(world: World, ocmw: KszClient) -> None:
 # --- contract ------------------------------------------------------------------------------------
 
 
-
-
 def _payloads(messages: list[bytes]) -> list[_xml.Element]:
     env = "{http://schemas.xmlsoap.org/soap/envelope/}"
     out = []
@@ -345,39 +344,16 @@ def test_requests_and_responses_validate_against_our_contract_and_official_commo
     integrate(world, ocmw, ssin)
     ocmw.health_insurance.insurability(ssin)
     ocmw.health_insurance.insurability(ssin, date="2010-01-01", data="ct1ct2")
-    ours = _contracts.schema(SERVICE.name)
-    assert ours is not None
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path(SERVICE.name)
-    assert path is not None
-    official = etree.XMLSchema(etree.parse(str(path), parser))
-    payloads = _payloads(world.requests) + _payloads(world.responses)
-    mine = [p for p in payloads if etree.QName(p).namespace == SERVICE.namespace]
+    mine = service_payloads(world.requests + world.responses, SERVICE.namespace)
     assert len(mine) >= 4
-    for payload in mine:
-        assert ours.validate(payload), ours.error_log
-        assert official.validate(payload), official.error_log
-    for payload in _payloads(world.requests):
-        for element in payload.iterdescendants():
-            if isinstance(element.tag, str):
-                assert etree.QName(element).namespace is None, element.tag
+    assert_both_contracts(official_contracts, SERVICE.name, mine)
+    assert_unqualified(payloads(world.requests))
 
 
 @pytest.mark.contracts
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = (_contracts.WSDL_DIR / "intf" / "HealthCareInsuranceService"
-            / "HealthCareInsuranceV1.wsdl")
-    client = zeep.Client(str(wsdl))
-    binding = client.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert client.get_element(f"{{{SERVICE.namespace}}}{op.request_element}")
-    port = client.wsdl.services["HealthCareInsuranceService"].ports[
-        "HealthCareInsuranceServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "HealthCareInsuranceService/HealthCareInsuranceV1.wsdl",
+                       "HealthCareInsuranceService", "HealthCareInsuranceServicePort")
 
 
 # --- command line --------------------------------------------------------------------------------

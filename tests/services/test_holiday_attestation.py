@@ -6,11 +6,9 @@ import copy
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -18,16 +16,13 @@ from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     InvalidSsin,
-    NotIntegrated,
     ResponseError,
     SsinReplaced,
     UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import Integration
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
+from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.facts import EMPLOYERS, DmfaQuarter, HolidayPay
 from ksz_client.sandbox.handlers.holiday_attestation import split_by_employer
 from ksz_client.services.holiday_attestation import (
@@ -39,7 +34,19 @@ from ksz_client.services.holiday_attestation import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import EmployerRef, Money, Receipt, Status
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_wsdl_agrees,
+    ours_with_official_common,
+)
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_finality_checked,
+    cli_setup,
+    command,
+    exchanged,
+    index_from,
+    integrate,
+    social_worker,
+)
 
 SERVICE = catalogue.get("HolidayAttestationService")
 NS = SERVICE.namespace
@@ -50,20 +57,9 @@ BASE = 250  # this module integrates persons from here on, in the shared sandbox
 # --- helpers --------------------------------------------------------------------------
 
 
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: str,
-               organisation: str = SANDBOX_CBE_NUMBER) -> None:
-    """Integrate on both sides: the sandbox's repertory and the client's register."""
-    sandbox.integrate(ssin, organisation=organisation)
-    client.integrations.add(Integration(organisation=organisation, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
-
 def _index(sandbox: Sandbox, predicate, start: int = 0) -> int:  # type: ignore[no-untyped-def]
     """The first person from BASE + start that fits (persons below BASE are left to others)."""
-    population = sandbox.population
-    return next(i for i in range(BASE + start, population.size)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and predicate(i))
+    return index_from(sandbox, BASE + start, predicate)
 
 
 def _with_pay(sandbox: Sandbox, start: int = 0) -> int:
@@ -81,12 +77,6 @@ def _without_pay(sandbox: Sandbox, start: int = 0, *, deceased: bool = False) ->
 def _years(sandbox: Sandbox, index: int) -> dict[str, int]:
     year = sandbox.population.facts(index).holiday_pay[0].year
     return {"first_year": year - 1, "last_year": year}
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
 
 
 # --- mapping (unit) -------------------------------------------------------------------
@@ -215,7 +205,7 @@ def test_holiday_pay_of_a_blue_collar_worker(client: KszClient, sandbox: Sandbox
     population = sandbox.population
     index = _with_pay(sandbox)
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     facts = population.facts(index)
     (pay,) = facts.holiday_pay
     result = client.holiday_pay.get(ssin.formatted, **_years(sandbox, index))
@@ -239,7 +229,7 @@ def test_no_holiday_pay_from_the_rjv(client: KszClient, sandbox: Sandbox) -> Non
     living = population.ssin_of(_without_pay(sandbox))
     dead = population.ssin_of(_without_pay(sandbox, deceased=True))
     for ssin, code in ((living, "MSG00100"), (dead, "MSG00009")):
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
         result = client.holiday_pay.get(ssin, first_year=2020, last_year=2026)
         assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", code)
 
@@ -249,12 +239,12 @@ def test_replaced_and_unknown_ssins(client: KszClient, sandbox: Sandbox) -> None
     population = sandbox.population
     index = next(i for i in range(BASE, population.size) if population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(SsinReplaced) as caught:
         client.holiday_pay.get(old)
     assert caught.value.new_ssin == population.ssin_of(index + 1)
     unknown = make(D(2004, 12, 30), 995, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         client.holiday_pay.get(unknown)
 
@@ -264,18 +254,7 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
     client: KszClient, sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
     ssin = sandbox.population.ssin_of(_with_pay(sandbox, 100))
-    with pytest.raises(NotIntegrated) as local:
-        client.holiday_pay.get(ssin)
-    assert local.value.ticket_cbss is None
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with KszClient(second) as plain:
-        other = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
-                                           quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            other.holiday_pay.get(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_finality_checked(client, sandbox_config, ssin, lambda c: c.holiday_pay.get)
 
 
 @pytest.mark.e2e
@@ -285,7 +264,7 @@ def test_calls_for_several_persons_run_concurrently(client: KszClient, sandbox: 
     population = sandbox.population
     indexes = [_with_pay(sandbox, start) for start in (0, 40, 80, 120)]
     for index in indexes:
-        _integrate(sandbox, client, population.ssin_of(index))
+        integrate(sandbox, client, population.ssin_of(index))
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(
             lambda i: client.holiday_pay.get(population.ssin_of(i), **_years(sandbox, i)),
@@ -298,37 +277,17 @@ def test_calls_for_several_persons_run_concurrently(client: KszClient, sandbox: 
 # --- contract -----------------------------------------------------------------------------
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-
-
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
     """Requests and responses of a call with attestations and one without."""
     population = sandbox.population
-    capture = _Capture()
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        for index in (_with_pay(sandbox, 50), _without_pay(sandbox, 50)):
-            _integrate(sandbox, client, population.ssin_of(index))
-            client.holiday_pay.get(population.ssin_of(index), first_year=2023, last_year=2026)
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 4
-    return out
+    ssins = [population.ssin_of(i) for i in (_with_pay(sandbox, 50), _without_pay(sandbox, 50))]
+
+    def exercise(client: KszClient) -> None:
+        for ssin in ssins:
+            client.holiday_pay.get(ssin, first_year=2023, last_year=2026)
+
+    return exchanged(sandbox_config, sandbox, exercise, 4, *ssins)
 
 
 @pytest.mark.e2e
@@ -349,12 +308,7 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     payloads: list[_xml.Element], official_contracts: Path
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("HolidayAttestationService")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "HolidayAttestationService")
     for payload in payloads:
         assert schema.validate(payload), schema.error_log
     broken = copy.deepcopy(payloads[0])
@@ -363,16 +317,8 @@ def test_messages_validate_with_the_official_commonv3(
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "HolidayAttestationService" / "HolidayAttestationV1.wsdl"
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["HolidayAttestationService"].ports[
-        "HolidayAttestationServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "HolidayAttestationService/HolidayAttestationV1.wsdl",
+                       "HolidayAttestationService", "HolidayAttestationServicePort")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -383,29 +329,19 @@ def test_the_generated_command(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     population = sandbox.population
     index = _with_pay(sandbox, 150)
     worker, other = population.ssin_of(index), population.ssin_of(_without_pay(sandbox, 150))
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        for ssin in (worker, other):
-            _integrate(sandbox, setup, ssin)
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, worker, other)
     year = str(population.facts(index).holiday_pay[0].year)
-    context = ["--config", str(config), "--user", "sw-1", "--legal-context",
-               "PCSA:SOCIAL_INQUIRY", "holiday_pay"]
-    assert main([*context, "get", worker.formatted, "--first-year", year, "--last-year", year,
-                 "--json"]) == EXIT_OK
+    run = command(config, "holiday_pay")
+    assert run("get", worker.formatted, "--first-year", year, "--last-year", year,
+               "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["attestations"][0]["holiday_year"] == int(year)
     assert isinstance(data["attestations"][0]["single_pay"]["cents"], int)
-    assert main([*context, "consult-holiday-attestations", str(worker), "--first-year", year,
-                 "--last-year", year]) == EXIT_OK
+    assert run("consult-holiday-attestations", str(worker), "--first-year", year,
+               "--last-year", year) == EXIT_OK
     assert "double" in capsys.readouterr().out
-    assert main([*context, "get", str(other)]) == EXIT_BUSINESS
+    assert run("get", str(other)) == EXIT_BUSINESS
     assert "no holiday pay" in capsys.readouterr().out

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
-    NotIntegrated,
     ResponseError,
     SsinReplaced,
     UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import Integration
-from ksz_client.cli import EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.cli import EXIT_OK
+from ksz_client.hooks import Exchange
+from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.household_income import BENEFIT_DAYS
 from ksz_client.services.household_income import (
     HouseholdIncome,
@@ -37,7 +33,21 @@ from ksz_client.services.household_income import (
 from ksz_client.ssin import Ssin, SsinKind, make
 from ksz_client.types import Money
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_wsdl_agrees,
+    ours_with_official_common,
+)
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_finality_checked,
+    cli_setup,
+    command,
+    exchanged,
+    index_from,
+    integrate,
+    own_sandbox,
+    own_sandbox_config_path,
+    social_worker,
+)
 
 SERVICE = catalogue.get("OCMWCPASHouseholdIncome")
 NS = SERVICE.namespace
@@ -47,36 +57,8 @@ BASE = 470  # where this module starts looking for persons
 A, B = Ssin("85073003328"), make(D(1990, 1, 1), 13)
 
 
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: object) -> None:
-    sandbox.integrate(str(ssin))
-    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
-
 def _index(sandbox: Sandbox, predicate: Callable[[int], bool], start: int = 0) -> int:
-    population = sandbox.population
-    return next(i for i in range(BASE + start, population.size)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and not population.is_deceased(i) and predicate(i))
-
-
-# This module's own sandbox: the session's one is shared with modules that need persons
-# nobody integrated, and these tests integrate persons and register mutations.
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("sandbox") / "ksz.toml")
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
+    return index_from(sandbox, BASE + start, predicate, living=True)
 
 
 def _income() -> HouseholdIncome:
@@ -181,7 +163,7 @@ def test_the_income_of_a_household(client: KszClient, sandbox: Sandbox) -> None:
                    and any(population.facts(m.index).taxes
                            for m in population.household(i).members))
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.household_income.get(ssin.formatted)
     assert result.found and result.status.value == "DATA_FOUND" and result.receipt.ticket_cbss
     income = result.income
@@ -207,13 +189,13 @@ def test_no_income_known_is_no_data_found(client: KszClient, sandbox: Sandbox) -
     index = _index(sandbox, lambda i: not any(
         _expected_benefits(sandbox, m.index) for m in population.household(i).members), 3)
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.household_income.get(ssin, income_year=1950)
     assert not result.found and result.income is None
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00100")
     dead = next(i for i in range(population.size) if population.is_deceased(i)
                 and population.fault_of(i) is None and population.replaced_by(i) is None)
-    _integrate(sandbox, client, population.ssin_of(dead))
+    integrate(sandbox, client, population.ssin_of(dead))
     result = client.household_income.get(population.ssin_of(dead))
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00009")
 
@@ -223,12 +205,12 @@ def test_replaced_and_unknown_ssins(client: KszClient, sandbox: Sandbox) -> None
     population = sandbox.population
     index = next(i for i in range(population.size) if population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(SsinReplaced) as caught:
         client.household_income.get(old)
     assert caught.value.new_ssin == population.ssin_of(population.replaced_by(index))
     unknown = make(D(2004, 12, 30), 993, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         client.household_income.get(unknown)
 
@@ -238,53 +220,16 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
     client: KszClient, sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 6))
-    with pytest.raises(NotIntegrated) as local:
-        client.household_income.get(ssin)
-    assert local.value.ticket_cbss is None
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with KszClient(second) as plain:
-        other = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
-                                           quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            other.household_income.get(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_finality_checked(client, sandbox_config, ssin, lambda c: c.household_income.get)
 
 
 # --- contract -----------------------------------------------------------------------------
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-
-
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
-    population = sandbox.population
-    capture = _Capture()
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        ssin = population.ssin_of(_index(sandbox, lambda i: True, 9))
-        _integrate(sandbox, client, ssin)
-        client.household_income.get(ssin)
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 2
-    return out
+    ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 9))
+    return exchanged(sandbox_config, sandbox, lambda c: c.household_income.get(ssin), 2, ssin)
 
 
 @pytest.mark.e2e
@@ -306,28 +251,14 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     payloads: list[_xml.Element], official_contracts: Path
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("OCMWCPASHouseholdIncome")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "OCMWCPASHouseholdIncome")
     for payload in payloads:
         assert schema.validate(payload), schema.error_log
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = (_contracts.WSDL_DIR / "intf" / "OCMWCPASHouseholdIncomeService"
-            / "HouseholdIncomeV1.wsdl")
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["OCMWCPASHouseholdIncomeService"].ports[
-        "OCMWCPASHouseholdIncomeServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "OCMWCPASHouseholdIncomeService/HouseholdIncomeV1.wsdl",
+                       "OCMWCPASHouseholdIncomeService", "OCMWCPASHouseholdIncomeServicePort")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -338,19 +269,9 @@ def test_the_generated_command(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 12))
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        _integrate(sandbox, setup, ssin)
-    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
-        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
-         "household_income", *argv])
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, ssin)
+    run = command(config, "household_income")
     assert run("get", ssin.formatted, "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data["income"]["members"][0]["monthly_benefits"]["cents"], int)

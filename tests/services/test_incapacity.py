@@ -10,21 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
-from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
-    KszFault,
-    NotAuthorized,
-    NotIntegrated,
     ResponseError,
-    UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import Integration
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.incapacity import Quarterly
@@ -49,26 +42,35 @@ from ksz_client.services.incapacity import (
     _wire,
 )
 from ksz_client.ssin import SsinKind, make
-from ksz_client.types import AnsweredSsin, CallContext, Money, Period, Quarter
+from ksz_client.types import AnsweredSsin, Money, Period, Quarter
 
-from .official_helpers import (
+from .official_helpers import (  # noqa: F401 - fixtures
+    CONTEXT,
     SET_B,
     Capture,
+    assert_fault_validates,
+    assert_official_messages,
+    assert_our_contract,
+    assert_refusals,
     assert_valid,
+    assert_wsdl_agrees,
+    box_config_path,
+    capture,
+    captured,
     cli_config,
+    client,
     compare_types,
     integrate,
     official_wsdl_schema,
-    payloads,
+    offline,
+    refuse_unknown,
+    replaced_index,
 )
 
 SERVICE = catalogue.get("HdiIndemnityAllowance")
 NS = SERVICE.namespace
 OFFICIAL_WSDL = f"{SET_B}/intf/HdiIndemnityAllowanceService/HdiIndemnityAllowanceV1.wsdl"
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 TODAY = dt.date.today()
-# A legal context the catalogue knows but this service refuses (MSG00013).
-OTHER_CONTEXT = CallContext(legal_context="Social Rate Investigation")
 
 
 @pytest.fixture(scope="module")
@@ -76,22 +78,6 @@ def box() -> Iterator[Sandbox]:
     """A sandbox of this module's own (more persons: incapacity is rare)."""
     with Sandbox(seed=5, persons=500) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def box_config_path(box: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return box.write_config(tmp_path_factory.mktemp("incapacity") / "ksz.toml")
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
-
-
-@pytest.fixture
-def client(box_config_path: Path, capture: Capture) -> Iterator[KszClient]:
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        yield plain.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY", dossier="D-1")
 
 
 def _incapacitated(box: Sandbox, kind: str | None = None, *, ended: bool | None = None) -> int:
@@ -262,18 +248,6 @@ def test_reading_requires_the_identification_and_ignores_unknown_elements() -> N
 # --- bad input ------------------------------------------------------------------------------
 
 
-class _NoSend:
-    def __init__(self) -> None:
-        self.sent: list[object] = []
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        self.sent.append(request)
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize("method", ["attest", "indemnity_periods"])
 @pytest.mark.parametrize(
     ("quarter", "message"),
@@ -282,9 +256,7 @@ class _NoSend:
 def test_bad_input_is_refused_before_sending(
     box_config_path: Path, method: str, quarter: str, message: str,
 ) -> None:
-    transport = _NoSend()
-    client = KszClient(KszConfig.load(box_config_path, env={}), transport=transport).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    client, transport = offline(box_config_path)
     ssin = make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)
     with pytest.raises(ValidationError, match=message):
         getattr(client.incapacity, method)(ssin, quarter=quarter)
@@ -371,7 +343,7 @@ def test_no_incapacity(client: KszClient, box: Sandbox) -> None:
 @pytest.mark.e2e
 def test_a_replaced_ssin_is_annotated_with_the_new_one(client: KszClient, box: Sandbox) -> None:
     population = box.population
-    old = next(i for i in range(population.size) if population.replaced_by(i) is not None)
+    old = replaced_index(box)
     new = population.replaced_by(old)
     assert new is not None
     integrate(box, client, population.ssin_of(old))
@@ -383,31 +355,9 @@ def test_a_replaced_ssin_is_annotated_with_the_new_one(client: KszClient, box: S
 
 @pytest.mark.e2e
 def test_refusals(client: KszClient, box: Sandbox, capture: Capture) -> None:
-    unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-    integrate(box, client, unknown)
-    with pytest.raises(UnknownSsin):
-        client.incapacity.indemnity_periods(unknown)
-    population = box.population
-    fresh = next(i for i in range(population.size - 50) if not box.state.is_integrated(
-        "0123456749", str(population.ssin_of(i)), TODAY))
-    ssin = population.ssin_of(fresh)
-    sent = len(capture.requests)
-    with pytest.raises(NotIntegrated) as local:
-        client.incapacity.attest(ssin)
-    assert local.value.ticket_cbss is None and len(capture.requests) == sent
-    client.integrations.add(Integration(organisation="0123456749", ssin=ssin, quality_code=2,
-                                        start=TODAY - dt.timedelta(days=1)))
-    with pytest.raises(NotIntegrated) as remote:
-        client.incapacity.attest(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
-    integrate(box, client, ssin)
-    with pytest.raises(NotAuthorized):
-        client.incapacity.attest(ssin, context=OTHER_CONTEXT)
-    with box.fault("fault", times=1), pytest.raises(KszFault) as fault:
-        client.incapacity.attest(ssin)
-    assert fault.value.code == "MSG00003"
-    with box.fault("reset", times=1):
-        assert client.incapacity.attest(ssin).status.value  # a consultation is retried
+    answer = assert_refusals(box, client, capture, client.incapacity.attest,
+                             unknown=client.incapacity.indemnity_periods, transient="reset")
+    assert answer.status.value  # a consultation is retried
 
 
 # --- contracts ----------------------------------------------------------------------------
@@ -415,15 +365,12 @@ def test_refusals(client: KszClient, box: Sandbox, capture: Capture) -> None:
 
 @pytest.fixture(scope="module")
 def traffic(box: Sandbox, box_config_path: Path) -> Capture:
-    capture = Capture()
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    def exercise(client: KszClient) -> None:
         population = box.population
         people = {_incapacitated(box, kind) for kind in ("INCAPACITY", "PREGNANCY",
                                                           "INVALIDITY")}
         people.add(_incapacitated(box, ended=False))
-        replaced = next(i for i in range(population.size) if population.replaced_by(i))
-        for index in (*sorted(people), replaced):
+        for index in (*sorted(people), replaced_index(box)):
             ssin = population.ssin_of(index)
             integrate(box, client, ssin)
             facts = population.facts(index).incapacity
@@ -431,18 +378,13 @@ def traffic(box: Sandbox, box_config_path: Path) -> Capture:
             for quarter in sorted(quarters):
                 client.incapacity.attest(ssin, quarter=quarter)
                 client.incapacity.indemnity_periods(ssin, quarter=quarter)
-        unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-        integrate(box, client, unknown)
-        with pytest.raises(UnknownSsin):
-            client.incapacity.attest(unknown)
-    return capture
+        refuse_unknown(box, client, client.incapacity.attest)
+
+    return captured(box_config_path, exercise)
 
 
 def test_messages_validate_against_our_contract(traffic: Capture) -> None:
-    schema = _contracts.schema("HdiIndemnityAllowance")
-    assert schema is not None
-    for payload in payloads(traffic.requests) + payloads(traffic.responses):
-        assert_valid(schema, payload)
+    assert assert_our_contract("HdiIndemnityAllowance", traffic) >= 20
 
 
 @pytest.mark.contracts
@@ -450,7 +392,7 @@ def test_messages_validate_against_the_official_contract(
     traffic: Capture, official_contracts: Path,
 ) -> None:
     schema = official_wsdl_schema(official_contracts, OFFICIAL_WSDL)
-    requests, responses = payloads(traffic.requests), payloads(traffic.responses)
+    requests, responses = assert_official_messages(schema, traffic, NS)
     assert len(requests) == len(responses) >= 10
     assert any(r.find("attest/attestationIdentification/temporaryAttest") is not None
                for r in responses)
@@ -458,12 +400,6 @@ def test_messages_validate_against_the_official_contract(
                for r in responses)
     assert any(r.find("attest/allowances/allowance/socialRisk/generalPregnancy") is not None
                for r in responses)
-    for payload in requests + responses:
-        assert_valid(schema, payload)
-    for payload in requests:
-        assert etree.QName(payload).namespace == NS
-        assert all(etree.QName(e).namespace is None for e in payload.iterdescendants()
-                   if isinstance(e.tag, str))
     wrong = next(r for r in responses if r.find("attest/allowances") is not None)
     wrong.find(".//payments/payment/days").text = "many"
     assert not schema.validate(wrong)
@@ -473,15 +409,10 @@ def test_messages_validate_against_the_official_contract(
 def test_a_fault_validates_against_the_official_contract(
     client: KszClient, box: Sandbox, capture: Capture, official_contracts: Path,
 ) -> None:
-    index = _incapacitated(box)
-    integrate(box, client, box.population.ssin_of(index))
-    with box.fault("fault", times=1), pytest.raises(KszFault):
-        client.incapacity.indemnity_periods(box.population.ssin_of(index))
-    fault = _xml.parse(capture.responses[-1]).find(
-        "{http://schemas.xmlsoap.org/soap/envelope/}Body/"
-        "{http://schemas.xmlsoap.org/soap/envelope/}Fault/detail")
-    assert fault is not None
-    assert_valid(official_wsdl_schema(official_contracts, OFFICIAL_WSDL), fault[0])
+    ssin = box.population.ssin_of(_incapacitated(box))
+    integrate(box, client, ssin)
+    assert_fault_validates(box, capture, client.incapacity.indemnity_periods, ssin,
+                           official_wsdl_schema(official_contracts, OFFICIAL_WSDL))
 
 
 @pytest.mark.contracts
@@ -524,16 +455,8 @@ def test_our_nic_code_lists_are_the_official_ones(official_contracts: Path) -> N
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    loaded = zeep.Client(str(_contracts.WSDL_DIR / "intf" / "HdiIndemnityAllowanceService"
-                             / "HdiIndemnityAllowanceV1.wsdl"))
-    binding = loaded.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["HdiIndemnityAllowanceServiceV1"].ports[
-        "HdiIndemnityAllowanceService"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "HdiIndemnityAllowanceService/HdiIndemnityAllowanceV1.wsdl",
+                       "HdiIndemnityAllowanceServiceV1", "HdiIndemnityAllowanceService")
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -9,22 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
-from ksz_client import _contracts, _xml, catalogue
+from ksz_client import _contracts, catalogue
 from ksz_client._client import KszClient
-from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     InvalidSsin,
-    KszFault,
-    NotAuthorized,
-    NotIntegrated,
     ResponseError,
-    UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import Integration
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers import job_seeker as handler
@@ -46,31 +39,39 @@ from ksz_client.types import (
     Address,
     AddressKind,
     AnsweredSsin,
-    CallContext,
     Information,
     Period,
     Receipt,
     Status,
 )
 
-from .official_helpers import (
+from .official_helpers import (  # noqa: F401 - fixtures
+    CONTEXT,
     SET_B,
     Capture,
-    assert_valid,
+    assert_fault_validates,
+    assert_official_messages,
+    assert_our_contract,
+    assert_refusals,
+    assert_wsdl_agrees,
+    box_config_path,
+    capture,
+    captured,
     cli_config,
+    client,
     compare_types,
+    index_where,
     integrate,
     official_xsd_schema,
-    payloads,
+    offline,
+    refuse_unknown,
+    replaced_index,
 )
 
 SERVICE = catalogue.get("JobSeeker")
 NS = SERVICE.namespace
 OFFICIAL_XSD = f"{SET_B}/types/JobSeeker/JobSeekerV1.xsd"
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 TODAY = dt.date.today()
-# A legal context the catalogue knows but this service refuses (MSG00013).
-OTHER_CONTEXT = CallContext(legal_context="Social Rate Investigation")
 PES = PublicEmploymentService
 
 
@@ -81,30 +82,8 @@ def box() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def box_config_path(box: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return box.write_config(tmp_path_factory.mktemp("job-seeker") / "ksz.toml")
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
-
-
-@pytest.fixture
-def client(box_config_path: Path, capture: Capture) -> Iterator[KszClient]:
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        yield plain.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY", dossier="D-1")
-
-
-def _index(box: Sandbox, predicate) -> int:  # type: ignore[no-untyped-def]
-    population = box.population
-    return next(i for i in range(population.size - 50)
-                if population.replaced_by(i) is None and predicate(i))
-
-
 def _job_seeker(box: Sandbox) -> int:
-    return _index(box, lambda i: bool(box.population.facts(i).job_seeker))
+    return index_where(box, lambda i: bool(box.population.facts(i).job_seeker))
 
 
 # --- mapping (unit) ------------------------------------------------------------------------
@@ -229,18 +208,6 @@ def test_the_text_of_a_result() -> None:
 # --- bad input ------------------------------------------------------------------------------
 
 
-class _NoSend:
-    def __init__(self) -> None:
-        self.sent: list[object] = []
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        self.sent.append(request)
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
@@ -254,9 +221,7 @@ class _NoSend:
 def test_bad_input_is_refused_before_sending(
     box_config_path: Path, kwargs: dict[str, object], error: type[Exception], message: str,
 ) -> None:
-    transport = _NoSend()
-    client = KszClient(KszConfig.load(box_config_path, env={}), transport=transport).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    client, transport = offline(box_config_path)
     args = dict(kwargs)
     ssin = str(args.pop("ssin", make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)))
     with pytest.raises(error, match=message):
@@ -309,7 +274,7 @@ def test_services_and_period_narrow_the_answer(client: KszClient, box: Sandbox) 
 
 @pytest.mark.e2e
 def test_someone_who_is_not_a_job_seeker(client: KszClient, box: Sandbox) -> None:
-    index = _index(box, lambda i: not box.population.facts(i).job_seeker)
+    index = index_where(box, lambda i: not box.population.facts(i).job_seeker)
     ssin = box.population.ssin_of(index)
     integrate(box, client, ssin)
     result = client.job_seeker.contact_and_inscription(ssin)
@@ -336,7 +301,7 @@ def test_an_ended_registration_of_a_deceased_person(client: KszClient, box: Sand
 @pytest.mark.e2e
 def test_a_replaced_ssin_is_answered_for_the_current_one(client: KszClient, box: Sandbox) -> None:
     population = box.population
-    old = next(i for i in range(population.size) if population.replaced_by(i) is not None)
+    old = replaced_index(box)
     new = population.replaced_by(old)
     assert new is not None
     integrate(box, client, population.ssin_of(old))
@@ -347,30 +312,8 @@ def test_a_replaced_ssin_is_answered_for_the_current_one(client: KszClient, box:
 
 @pytest.mark.e2e
 def test_refusals(client: KszClient, box: Sandbox, capture: Capture) -> None:
-    unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-    integrate(box, client, unknown)
-    with pytest.raises(UnknownSsin):
-        client.job_seeker.contact_and_inscription(unknown)
-    fresh = _index(box, lambda i: not box.state.is_integrated(
-        "0123456749", str(box.population.ssin_of(i)), TODAY))
-    ssin = box.population.ssin_of(fresh)
-    sent = len(capture.requests)
-    with pytest.raises(NotIntegrated) as local:
-        client.job_seeker.contact_and_inscription(ssin)
-    assert local.value.ticket_cbss is None and len(capture.requests) == sent
-    client.integrations.add(Integration(organisation="0123456749", ssin=ssin, quality_code=2,
-                                        start=TODAY - dt.timedelta(days=1)))
-    with pytest.raises(NotIntegrated) as remote:
-        client.job_seeker.contact_and_inscription(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
-    integrate(box, client, ssin)
-    with pytest.raises(NotAuthorized):
-        client.job_seeker.contact_and_inscription(ssin, context=OTHER_CONTEXT)
-    with box.fault("fault", times=1), pytest.raises(KszFault) as fault:
-        client.job_seeker.contact_and_inscription(ssin)
-    assert fault.value.code == "MSG00003"
-    with box.fault("http503", times=1):
-        assert client.job_seeker.contact_and_inscription(ssin).services  # retried
+    answer = assert_refusals(box, client, capture, client.job_seeker.contact_and_inscription)
+    assert answer.services  # retried
 
 
 # --- contracts ----------------------------------------------------------------------------
@@ -378,31 +321,23 @@ def test_refusals(client: KszClient, box: Sandbox, capture: Capture) -> None:
 
 @pytest.fixture(scope="module")
 def traffic(box: Sandbox, box_config_path: Path) -> Capture:
-    capture = Capture()
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    def exercise(client: KszClient) -> None:
         population = box.population
-        seeker = _job_seeker(box)
-        replaced = next(i for i in range(population.size) if population.replaced_by(i))
-        nobody = _index(box, lambda i: not population.facts(i).job_seeker)
-        unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
+        seeker, replaced = _job_seeker(box), replaced_index(box)
+        nobody = index_where(box, lambda i: not population.facts(i).job_seeker)
         for i in (seeker, replaced, nobody):
-            integrate(box, client, population.ssin_of(i))
             ssin = population.ssin_of(i)
+            integrate(box, client, ssin)
             client.job_seeker.contact_and_inscription(ssin)
             client.job_seeker.contact_and_inscription(ssin, start="2020-01-01", end="2030-12-31",
                                                       services=["VDAB", "FOREM"])
-        integrate(box, client, unknown)
-        with pytest.raises(UnknownSsin):
-            client.job_seeker.contact_and_inscription(unknown)
-    return capture
+        refuse_unknown(box, client, client.job_seeker.contact_and_inscription)
+
+    return captured(box_config_path, exercise)
 
 
 def test_messages_validate_against_our_contract(traffic: Capture) -> None:
-    schema = _contracts.schema("JobSeeker")
-    assert schema is not None
-    for payload in payloads(traffic.requests) + payloads(traffic.responses):
-        assert_valid(schema, payload)
+    assert assert_our_contract("JobSeeker", traffic) == 14
 
 
 @pytest.mark.contracts
@@ -410,15 +345,9 @@ def test_messages_validate_against_the_official_contract(
     traffic: Capture, official_contracts: Path,
 ) -> None:
     schema = official_xsd_schema(official_contracts, OFFICIAL_XSD)
-    requests, responses = payloads(traffic.requests), payloads(traffic.responses)
+    requests, responses = assert_official_messages(schema, traffic, NS)
     assert len(requests) == len(responses) == 7
     assert any(r.find("results/pes/result/contact") is not None for r in responses)
-    for payload in requests + responses:
-        assert_valid(schema, payload)
-    for payload in requests:
-        assert etree.QName(payload).namespace == NS
-        assert all(etree.QName(e).namespace is None for e in payload.iterdescendants()
-                   if isinstance(e.tag, str))
     wrong = next(r for r in responses if r.find("results/pes/result") is not None)
     wrong.find("results/pes/result/inscriptions/inscription/categoryPES/code").text = "UWV001"
     assert not schema.validate(wrong)
@@ -428,15 +357,10 @@ def test_messages_validate_against_the_official_contract(
 def test_a_fault_validates_against_the_official_contract(
     client: KszClient, box: Sandbox, capture: Capture, official_contracts: Path,
 ) -> None:
-    index = _job_seeker(box)
-    integrate(box, client, box.population.ssin_of(index))
-    with box.fault("fault", times=1), pytest.raises(KszFault):
-        client.job_seeker.contact_and_inscription(box.population.ssin_of(index))
-    fault = _xml.parse(capture.responses[-1]).find(
-        "{http://schemas.xmlsoap.org/soap/envelope/}Body/"
-        "{http://schemas.xmlsoap.org/soap/envelope/}Fault/detail")
-    assert fault is not None
-    assert_valid(official_xsd_schema(official_contracts, OFFICIAL_XSD), fault[0])
+    ssin = box.population.ssin_of(_job_seeker(box))
+    integrate(box, client, ssin)
+    assert_fault_validates(box, capture, client.job_seeker.contact_and_inscription, ssin,
+                           official_xsd_schema(official_contracts, OFFICIAL_XSD))
 
 
 @pytest.mark.contracts
@@ -454,14 +378,8 @@ def test_our_types_are_the_official_ones(official_contracts: Path) -> None:
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    loaded = zeep.Client(str(_contracts.WSDL_DIR / "intf" / "JobSeeker" / "JobSeekerV1.wsdl"))
-    binding = loaded.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["JobSeekerService"].ports["JobSeekerPull"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "JobSeeker/JobSeekerV1.wsdl", "JobSeekerService",
+                       "JobSeekerPull")
 
 
 # --- command line ---------------------------------------------------------------------------

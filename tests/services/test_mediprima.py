@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -49,6 +48,8 @@ from ksz_client.services.mediprima import service as _service
 from ksz_client.services.mediprima.models import check_decision, check_stop
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money, Period
+
+from .official_helpers import assert_wsdl_agrees
 
 SERVICE = catalogue.get("ManageCarmed")
 NS = SERVICE.namespace
@@ -523,15 +524,8 @@ def test_requests_and_responses_validate_against_our_contract(
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "ManageCarmedService" / "ManageCarmedV1.wsdl"
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["ManageCarmedService"].ports["ManageCarmedServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "ManageCarmedService/ManageCarmedV1.wsdl",
+                       "ManageCarmedService", "ManageCarmedServicePort")
 
 
 def test_the_catalogue_says_mutations_and_integration() -> None:

@@ -9,19 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
-from ksz_client import _contracts, _xml, catalogue
+from ksz_client import _contracts, catalogue
 from ksz_client._client import KszClient
-from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     InvalidSsin,
-    KszFault,
-    NotAuthorized,
     NotIntegrated,
     ResponseError,
-    UnknownSsin,
     ValidationError,
 )
 from ksz_client.cli import main
@@ -39,26 +34,39 @@ from ksz_client.services.self_employed import (
     _wire,
 )
 from ksz_client.ssin import SsinKind, make
-from ksz_client.types import AnsweredSsin, CallContext, Period, Quarter, Receipt, Status
+from ksz_client.types import AnsweredSsin, Period, Quarter, Receipt, Status
 
-from .official_helpers import (
+from .official_helpers import (  # noqa: F401 - fixtures
+    CONTEXT,
     SET_B,
     Capture,
-    assert_valid,
+    assert_fault_validates,
+    assert_official_messages,
+    assert_our_contract,
+    assert_wsdl_agrees,
+    box_config_path,
+    capture,
+    captured,
     cli_config,
+    client,
     compare_types,
+    index_where,
     integrate,
     official_wsdl_schema,
+    offline,
     payloads,
+    refuse_fault,
+    refuse_not_integrated,
+    refuse_other_context,
+    refuse_unknown,
+    replaced_index,
+    retried,
 )
 
 SERVICE = catalogue.get("SelfEmployed")
 NS = SERVICE.namespace
 OFFICIAL_WSDL = f"{SET_B}/intf/SelfEmployed/SelfEmployedV2.wsdl"
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 TODAY = dt.date.today()
-# A legal context the catalogue knows but this service refuses (MSG00013).
-OTHER_CONTEXT = CallContext(legal_context="Social Rate Investigation")
 
 
 # --- fixtures ------------------------------------------------------------------------------
@@ -71,35 +79,13 @@ def box() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def box_config_path(box: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return box.write_config(tmp_path_factory.mktemp("self-employed") / "ksz.toml")
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
-
-
-@pytest.fixture
-def client(box_config_path: Path, capture: Capture) -> Iterator[KszClient]:
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        yield plain.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY", dossier="D-1")
-
-
-def _index(box: Sandbox, predicate) -> int:  # type: ignore[no-untyped-def]
-    population = box.population
-    return next(i for i in range(population.size - 50)
-                if population.replaced_by(i) is None and predicate(i))
-
-
 def _self_employed(box: Sandbox, *, regular: bool | None = None) -> int:
     def wanted(i: int) -> bool:
         periods = box.population.facts(i).self_employment
         return bool(periods) and (regular is None or any(
             p.contributions_paid_regularly is regular for p in periods))
 
-    return _index(box, wanted)
+    return index_where(box, wanted)
 
 
 # --- mapping (unit) ------------------------------------------------------------------------
@@ -253,18 +239,6 @@ def test_a_reversed_period_in_the_answer_is_a_response_error() -> None:
 # --- bad input: refused before anything is sent ---------------------------------------------
 
 
-class _NoSend:
-    def __init__(self) -> None:
-        self.sent: list[object] = []
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        self.sent.append(request)
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize(
     ("method", "kwargs", "error", "message"),
     [
@@ -284,9 +258,7 @@ def test_bad_input_is_refused_before_sending(
     box_config_path: Path, method: str, kwargs: dict[str, str],
     error: type[Exception] | None, message: str,
 ) -> None:
-    transport = _NoSend()
-    client = KszClient(KszConfig.load(box_config_path, env={}), transport=transport).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    client, transport = offline(box_config_path)
     args = dict(kwargs)
     ssin = args.pop("ssin", str(make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)))
     call = getattr(client.self_employed, method)
@@ -330,7 +302,7 @@ def test_career_period_filter_and_no_career(client: KszClient, box: Sandbox) -> 
     assert (before.status.value, before.status.code) == ("NO_DATA_FOUND", "MSG00100")
     during = client.self_employed.career(ssin, start=first)
     assert during.found
-    employee = _index(box, lambda i: not box.population.facts(i).self_employment)
+    employee = index_where(box, lambda i: not box.population.facts(i).self_employment)
     other = box.population.ssin_of(employee)
     integrate(box, client, other)
     nothing = client.self_employed.career(other)
@@ -362,7 +334,7 @@ def test_contributions_follow_the_facts(client: KszClient, box: Sandbox, regular
 @pytest.mark.e2e
 def test_a_replaced_ssin_is_answered_for_the_current_one(client: KszClient, box: Sandbox) -> None:
     population = box.population
-    old = next(i for i in range(population.size) if population.replaced_by(i) is not None)
+    old = replaced_index(box)
     new = population.replaced_by(old)
     assert new is not None
     integrate(box, client, population.ssin_of(old))
@@ -374,56 +346,32 @@ def test_a_replaced_ssin_is_answered_for_the_current_one(client: KszClient, box:
 
 @pytest.mark.e2e
 def test_an_unknown_ssin(client: KszClient, box: Sandbox) -> None:
-    unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-    integrate(box, client, unknown)
-    with pytest.raises(UnknownSsin) as caught:
-        client.self_employed.contributions(unknown)
-    assert caught.value.code == "MSG00005" and str(unknown) not in str(caught.value)
+    refuse_unknown(box, client, client.self_employed.contributions)
 
 
 @pytest.mark.e2e
 def test_finality_without_integration_and_with_the_client_side_only(
     client: KszClient, box: Sandbox, capture: Capture,
 ) -> None:
-    from ksz_client.audit import Integration
-
-    fresh = _index(box, lambda i: bool(box.population.facts(i).self_employment)
-                   and not box.state.is_integrated("0123456749", str(box.population.ssin_of(i)),
-                                                   TODAY))
-    ssin = box.population.ssin_of(fresh)
-    with pytest.raises(NotIntegrated) as local:
-        client.self_employed.career(ssin)
-    assert local.value.ticket_cbss is None and capture.requests == []
-    client.integrations.add(Integration(organisation="0123456749", ssin=ssin, quality_code=2,
-                                        start=TODAY - dt.timedelta(days=1)))
-    with pytest.raises(NotIntegrated) as remote:
-        client.self_employed.career(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    refuse_not_integrated(box, client, capture, client.self_employed.career,
+                          predicate=lambda i: bool(box.population.facts(i).self_employment))
     assert len(capture.requests) == 1
 
 
 @pytest.mark.e2e
 def test_a_legal_context_the_service_refuses(client: KszClient, box: Sandbox) -> None:
-    index = _self_employed(box)
-    ssin = box.population.ssin_of(index)
+    ssin = box.population.ssin_of(_self_employed(box))
     integrate(box, client, ssin)
-    with pytest.raises(NotAuthorized) as caught:
-        client.self_employed.career(ssin, context=OTHER_CONTEXT)
-    assert caught.value.code == "MSG00013"
+    refuse_other_context(client.self_employed.career, ssin)
 
 
 @pytest.mark.e2e
 def test_faults_and_a_retried_consultation(client: KszClient, box: Sandbox,
                                            capture: Capture) -> None:
-    index = _self_employed(box)
-    ssin = box.population.ssin_of(index)
+    ssin = box.population.ssin_of(_self_employed(box))
     integrate(box, client, ssin)
-    with box.fault("fault", times=1), pytest.raises(KszFault) as caught:
-        client.self_employed.career(ssin)
-    assert caught.value.code == "MSG00003" and caught.value.verified
-    with box.fault("reset", times=1):
-        # A consultation is safe to retry: the second attempt gets the answer.
-        assert client.self_employed.contributions(ssin).contributions
+    refuse_fault(box, client.self_employed.career, ssin)
+    assert retried(box, client.self_employed.contributions, ssin, "reset").contributions
     assert len(capture.requests) == 3
 
 
@@ -439,33 +387,25 @@ def _back(quarters: int) -> Quarter:
 @pytest.fixture(scope="module")
 def traffic(box: Sandbox, box_config_path: Path) -> Capture:
     """Requests and answers of every shape: data, no data, NO_RESULT, with a period or not."""
-    capture = Capture()
-    with KszClient(KszConfig.load(box_config_path, env={}), observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        index = _self_employed(box, regular=False)
+    def exercise(client: KszClient) -> None:
         population = box.population
-        replaced = next(i for i in range(population.size) if population.replaced_by(i))
-        employee = _index(box, lambda i: not population.facts(i).self_employment)
-        unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-        for i in (index, replaced, employee):
+        employee = index_where(box, lambda i: not population.facts(i).self_employment)
+        people = (_self_employed(box, regular=False), replaced_index(box), employee)
+        for i in people:
             integrate(box, client, population.ssin_of(i))
-        integrate(box, client, unknown)
-        for i in (index, replaced, employee):
+        for i in people:
             ssin = population.ssin_of(i)
             client.self_employed.career(ssin)
             client.self_employed.career(ssin, start="2015-01-01", end="2020-12-31")
             client.self_employed.contributions(ssin, start=_back(39))
             client.self_employed.contributions(ssin, start="2024Q1", end="2025Q2")
-        with pytest.raises(UnknownSsin):
-            client.self_employed.career(unknown)
-    return capture
+        refuse_unknown(box, client, client.self_employed.career)
+
+    return captured(box_config_path, exercise)
 
 
 def test_messages_validate_against_our_contract(traffic: Capture) -> None:
-    schema = _contracts.schema("SelfEmployed")
-    assert schema is not None
-    for payload in payloads(traffic.requests) + payloads(traffic.responses):
-        assert_valid(schema, payload)
+    assert assert_our_contract("SelfEmployed", traffic) == 26
 
 
 @pytest.mark.contracts
@@ -473,33 +413,22 @@ def test_messages_validate_against_the_official_contract(
     traffic: Capture, official_contracts: Path,
 ) -> None:
     schema = official_wsdl_schema(official_contracts, OFFICIAL_WSDL)
-    requests, responses = payloads(traffic.requests), payloads(traffic.responses)
+    requests, responses = assert_official_messages(schema, traffic, NS)
     assert len(requests) == len(responses) == 13
     assert {etree.QName(r).localname for r in responses} == {
         "consultCareerResponse", "consultContributionsResponse"}
     assert any(r.find("career") is not None for r in responses)
     assert any(r.find("contributions") is not None for r in responses)
-    for payload in requests + responses:
-        assert_valid(schema, payload)
-    for payload in requests:
-        assert etree.QName(payload).namespace == NS
-        assert all(etree.QName(e).namespace is None for e in payload.iterdescendants()
-                   if isinstance(e.tag, str))
 
 
 @pytest.mark.contracts
 def test_a_fault_validates_against_the_official_contract(
     client: KszClient, box: Sandbox, capture: Capture, official_contracts: Path,
 ) -> None:
-    index = _self_employed(box)
-    integrate(box, client, box.population.ssin_of(index))
-    with box.fault("fault", times=1), pytest.raises(KszFault):
-        client.self_employed.career(box.population.ssin_of(index))
-    fault = _xml.parse(capture.responses[-1]).find(
-        "{http://schemas.xmlsoap.org/soap/envelope/}Body/"
-        "{http://schemas.xmlsoap.org/soap/envelope/}Fault/detail")
-    assert fault is not None
-    assert_valid(official_wsdl_schema(official_contracts, OFFICIAL_WSDL), fault[0])
+    ssin = box.population.ssin_of(_self_employed(box))
+    integrate(box, client, ssin)
+    assert_fault_validates(box, capture, client.self_employed.career, ssin,
+                           official_wsdl_schema(official_contracts, OFFICIAL_WSDL))
 
 
 @pytest.mark.contracts
@@ -527,15 +456,8 @@ def test_our_types_are_the_official_ones(official_contracts: Path) -> None:
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "SelfEmployed" / "SelfEmployedV2.wsdl"
-    loaded = zeep.Client(str(wsdl))
-    binding = loaded.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["SelfEmployedService"].ports["SelfEmployedPull"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "SelfEmployed/SelfEmployedV2.wsdl", "SelfEmployedService",
+                       "SelfEmployedPull")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -555,7 +477,7 @@ def test_the_commands(box: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixtur
                  str(ssin), "--start", "2025Q1"]) == 0
     out = capsys.readouterr().out
     assert "2025Q1" in out and "MSG00000" in out
-    employee = _index(box, lambda i: not box.population.facts(i).self_employment)
+    employee = index_where(box, lambda i: not box.population.facts(i).self_employment)
     other = box.population.ssin_of(employee)
     (tmp_path / "other").mkdir()
     config = str(cli_config(box, tmp_path / "other", other))

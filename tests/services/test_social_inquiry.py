@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
-from ksz_client._exceptions import NotIntegrated, ResponseError, SsinReplaced, UnknownSsin
-from ksz_client.audit import Integration
-from ksz_client.cli import EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client._exceptions import ResponseError, SsinReplaced, UnknownSsin
+from ksz_client.cli import EXIT_OK
+from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers import HandlerContext
 from ksz_client.sandbox.handlers.social_inquiry import sources
 from ksz_client.services.person.models import Register
@@ -33,7 +29,21 @@ from ksz_client.services.social_inquiry import (
 )
 from ksz_client.ssin import Ssin, SsinKind, make
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_wsdl_agrees,
+    ours_with_official_common,
+)
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_finality_checked,
+    cli_setup,
+    command,
+    exchanged,
+    index_from,
+    integrate,
+    own_sandbox,
+    own_sandbox_config_path,
+    social_worker,
+)
 
 SERVICE = catalogue.get("PCSASocialInquiry")
 NS = SERVICE.namespace
@@ -41,41 +51,13 @@ D = dt.date
 BASE = 390  # where this module starts looking for persons
 
 
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: object) -> None:
-    sandbox.integrate(str(ssin))
-    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
-
 def _index(sandbox: Sandbox, predicate: Callable[[int], bool], start: int = 0) -> int:
-    population = sandbox.population
-    return next(i for i in range(BASE + start, population.size)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and not population.is_deceased(i) and predicate(i))
+    return index_from(sandbox, BASE + start, predicate, living=True)
 
 
 def _ssin(sandbox: Sandbox, start: int = 0,
           predicate: Callable[[int], bool] = lambda i: True) -> Ssin:
     return sandbox.population.ssin_of(_index(sandbox, predicate, start))
-
-
-# This module's own sandbox: the session's one is shared with modules that need persons
-# nobody integrated, and these tests integrate persons and register mutations.
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("sandbox") / "ksz.toml")
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
 
 
 # --- mapping (unit) -------------------------------------------------------------------
@@ -132,7 +114,7 @@ def test_the_inquiry_points_at_the_sources(client: KszClient, sandbox: Sandbox) 
     population = sandbox.population
     index = _index(sandbox, lambda i: True)
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.social_inquiry.get(ssin.formatted)
     assert result.status.value == "DATA_FOUND" and result.receipt.ticket_cbss
     assert result.inquiry is not None
@@ -164,7 +146,7 @@ def test_the_residence_simulation_follows_register_and_nationality(
     ]
     for index, residence, right in cases:
         ssin = population.ssin_of(index)
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
         result = client.social_inquiry.simulate_residence(ssin)
         assert (result.residence_status, result.right) == (residence, right)
         assert result.status.value == "DATA_FOUND"
@@ -174,16 +156,16 @@ def test_the_residence_simulation_follows_register_and_nationality(
 def test_statuses_of_the_person(client: KszClient, sandbox: Sandbox) -> None:
     population = sandbox.population
     dead = next(i for i in range(population.size) if population.is_deceased(i))
-    _integrate(sandbox, client, population.ssin_of(dead))
+    integrate(sandbox, client, population.ssin_of(dead))
     for call in (client.social_inquiry.get, client.social_inquiry.simulate_residence):
         result = call(population.ssin_of(dead))
         assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00009")
     replaced = next(i for i in range(population.size) if population.replaced_by(i) is not None)
-    _integrate(sandbox, client, population.ssin_of(replaced))
+    integrate(sandbox, client, population.ssin_of(replaced))
     with pytest.raises(SsinReplaced):
         client.social_inquiry.get(population.ssin_of(replaced))
     unknown = make(D(2004, 12, 30), 989, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         client.social_inquiry.simulate_residence(unknown)
 
@@ -193,54 +175,23 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
     client: KszClient, sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
     ssin = _ssin(sandbox, 6)
-    for call in (client.social_inquiry.get, client.social_inquiry.simulate_residence):
-        with pytest.raises(NotIntegrated) as local:
-            call(ssin)
-        assert local.value.ticket_cbss is None
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with KszClient(second) as plain:
-        other = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
-                                           quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            other.social_inquiry.simulate_residence(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_finality_checked(client, sandbox_config, ssin,
+                            lambda c: c.social_inquiry.simulate_residence,
+                            also=[lambda c: c.social_inquiry.get])
 
 
 # --- contract -----------------------------------------------------------------------------
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-
-
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
-    capture = _Capture()
     ssin = _ssin(sandbox, 9)
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+
+    def exercise(client: KszClient) -> None:
         client.social_inquiry.get(ssin)
         client.social_inquiry.simulate_residence(ssin)
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 4
-    return out
+
+    return exchanged(sandbox_config, sandbox, exercise, 4, ssin)
 
 
 @pytest.mark.e2e
@@ -261,28 +212,14 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     payloads: list[_xml.Element], official_contracts: Path
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("PCSASocialInquiry")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "PCSASocialInquiry")
     for payload in payloads:
         assert schema.validate(payload), schema.error_log
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "PCSASocialInquiryService" / "PCSASocialInquiryV1.wsdl"
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-        assert loaded.get_element(f"{{{NS}}}{op.response_element}") is not None
-    port = loaded.wsdl.services["PCSASocialInquiryService"].ports[
-        "PCSASocialInquiryServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "PCSASocialInquiryService/PCSASocialInquiryV1.wsdl",
+                       "PCSASocialInquiryService", "PCSASocialInquiryServicePort")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -293,19 +230,9 @@ def test_the_generated_commands(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     ssin = _ssin(sandbox, 12)
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        _integrate(sandbox, setup, ssin)
-    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
-        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
-         "social_inquiry", *argv])
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, ssin)
+    run = command(config, "social_inquiry")
     assert run("get", ssin.formatted, "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["inquiry"]["household_size"] >= 1

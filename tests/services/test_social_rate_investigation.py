@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _transport, _xml, catalogue
@@ -20,15 +19,12 @@ from ksz_client._exceptions import (
     InvalidSsin,
     KszFault,
     NotAuthorized,
-    NotIntegrated,
     ResponseError,
     SsinReplaced,
     UnknownSsin,
 )
-from ksz_client.audit import Integration
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.sandbox import Sandbox
 from ksz_client.services.person.models import Register
 from ksz_client.services.social_rate_investigation import (
     EnergyProduct,
@@ -44,7 +40,16 @@ from ksz_client.services.social_rate_investigation import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Address, AddressKind, CallContext, Period, PersonName, Receipt, Status
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_wsdl_agrees,
+    ours_with_official_common,
+)
+from .sandbox_world import (
+    assert_finality_checked,
+    cli_setup,
+    exchanged,
+    integrate,
+)
 
 SERVICE = catalogue.get("SocialRateInvestigation")
 NS = SERVICE.namespace
@@ -54,14 +59,6 @@ BASE = 150  # this module integrates persons from here on, in the shared sandbox
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: str,
-               organisation: str = SANDBOX_CBE_NUMBER) -> None:
-    """Integrate on both sides: the sandbox's repertory and the client's register."""
-    sandbox.integrate(ssin, organisation=organisation)
-    client.integrations.add(Integration(organisation=organisation, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
 
 
 def _protected(sandbox: Sandbox, index: int) -> bool:
@@ -189,7 +186,7 @@ def test_a_household_with_the_social_tariff(client: KszClient, sandbox: Sandbox)
     index = _index(sandbox, lambda i: _living_nr(sandbox, i)
                    and bool(population.facts(i).social_tariffs))
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.social_tariff.get(ssin.formatted)
     assert (result.status.value, result.status.code) == ("DATA_FOUND", "MSG00000")
     assert result.receipt.ticket_cbss and result.found
@@ -214,7 +211,7 @@ def test_no_tariff_and_no_right_is_no_data_found(client: KszClient, sandbox: San
     index = _index(sandbox, lambda i: _living_nr(sandbox, i) and not _protected(sandbox, i)
                    and not any(population.facts(m.index).social_tariffs
                                for m in population.household(i).members))
-    _integrate(sandbox, client, population.ssin_of(index))
+    integrate(sandbox, client, population.ssin_of(index))
     result = client.social_tariff.get(population.ssin_of(index))
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00100")
     assert result.households == () and not result.found
@@ -226,7 +223,7 @@ def test_a_deceased_person_without_data(client: KszClient, sandbox: Sandbox) -> 
     index = _index(sandbox, lambda i: population.is_deceased(i)
                    and population.register_of(i) is Register.NR
                    and not population.facts(i).social_tariffs and not _protected(sandbox, i))
-    _integrate(sandbox, client, population.ssin_of(index))
+    integrate(sandbox, client, population.ssin_of(index))
     result = client.social_tariff.get(population.ssin_of(index))
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00009")
 
@@ -238,7 +235,7 @@ def test_a_bis_person_is_unknown_to_the_social_tariff_database(
     population = sandbox.population
     index = _index(sandbox, lambda i: population.register_of(i) is Register.BIS
                    and population.replaced_by(i) is None)
-    _integrate(sandbox, client, population.ssin_of(index))
+    integrate(sandbox, client, population.ssin_of(index))
     result = client.social_tariff.get(population.ssin_of(index))
     assert result.status.value == "DATA_FOUND"
     assert result.ssin_not_found and not result.found
@@ -250,13 +247,13 @@ def test_replaced_and_unknown_ssins(client: KszClient, sandbox: Sandbox) -> None
     population = sandbox.population
     index = _index(sandbox, lambda i: population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(SsinReplaced) as caught:
         client.social_tariff.get(old)
     assert caught.value.new_ssin == population.ssin_of(index + 1)
     assert str(old) not in str(caught.value)
     unknown = make(D(2004, 12, 30), 995, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         client.social_tariff.get(unknown)
 
@@ -267,20 +264,8 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
 ) -> None:
     population = sandbox.population
     ssin = population.ssin_of(_index(sandbox, lambda i: _living_nr(sandbox, i), start=100))
-    # No integration in the local register: refused before anything leaves.
-    with pytest.raises(NotIntegrated) as local:
-        client.social_tariff.get(ssin)
-    assert local.value.ticket_cbss is None
-    # Integrated locally only, as a second OCMW the KSZ has no integration for: MSG00012.
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with KszClient(second) as plain:
-        other = plain.acting_for(user="u", legal_context=LEGAL)
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
-                                           quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            other.social_tariff.get(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_finality_checked(client, sandbox_config, ssin, lambda c: c.social_tariff.get,
+                            legal_context=LEGAL)
 
 
 @pytest.mark.e2e
@@ -292,7 +277,7 @@ def test_the_legal_context_is_the_services_own(
     with KszClient(sandbox_config) as plain:
         # Without a bound legal context the catalogue's default is sent, and accepted.
         bare = plain.acting_for(user="u")
-        _integrate(sandbox, bare, ssin)
+        integrate(sandbox, bare, ssin)
         assert bare.social_tariff.get(ssin).status.value in ("DATA_FOUND", "NO_DATA_FOUND")
         # A bound legal context does not override the service's own ...
         bound = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
@@ -308,7 +293,7 @@ def test_a_fault_and_a_retried_503(client: KszClient, sandbox: Sandbox,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_transport, "sleep", lambda seconds: None)
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: _living_nr(sandbox, i), start=40))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     with sandbox.fault("fault", times=1), pytest.raises(KszFault) as caught:
         client.social_tariff.get(ssin)
     assert caught.value.code == "MSG00003"
@@ -333,20 +318,6 @@ def test_an_invalid_ssin_raises_before_any_io(sandbox_config: KszConfig) -> None
 # --- contract -----------------------------------------------------------------------------
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-
-
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
     """Requests and responses of a call with data, one without, and an SSIN_NOT_FOUND."""
@@ -359,19 +330,13 @@ def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
         _index(sandbox, lambda i: population.register_of(i) is Register.BIS
                and population.replaced_by(i) is None, start=60),
     ]
-    capture = _Capture()
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context=LEGAL)
-        for index in indexes:
-            _integrate(sandbox, client, population.ssin_of(index))
-            client.social_tariff.get(population.ssin_of(index))
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 6
-    return out
+    ssins = [population.ssin_of(index) for index in indexes]
+
+    def exercise(client: KszClient) -> None:
+        for ssin in ssins:
+            client.social_tariff.get(ssin)
+
+    return exchanged(sandbox_config, sandbox, exercise, 6, *ssins, legal_context=LEGAL)
 
 
 @pytest.mark.e2e
@@ -393,12 +358,7 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     payloads: list[_xml.Element], official_contracts: Path
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("SocialRateInvestigation")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "SocialRateInvestigation")
     for payload in payloads:
         assert schema.validate(payload), schema.error_log
     broken = copy.deepcopy(payloads[0])
@@ -407,17 +367,8 @@ def test_messages_validate_with_the_official_commonv3(
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = (_contracts.WSDL_DIR / "intf" / "SocialRateInvestigationService"
-            / "SocialRateInvestigationV1.wsdl")
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["SocialRateInvestigationService"].ports[
-        "SocialRateInvestigationServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "SocialRateInvestigationService/SocialRateInvestigationV1.wsdl",
+                       "SocialRateInvestigationService", "SocialRateInvestigationServicePort")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -428,14 +379,6 @@ def test_the_generated_command(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    # The command's client keeps its register in the audit log: integrate there first.
-    config = tmp_path / "ksz.toml"
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     population = sandbox.population
     found = population.ssin_of(_index(sandbox, lambda i: _living_nr(sandbox, i)
                                       and bool(population.facts(i).social_tariffs), start=120))
@@ -443,9 +386,8 @@ def test_the_generated_command(
         sandbox, lambda i: _living_nr(sandbox, i) and not _protected(sandbox, i)
         and not any(population.facts(m.index).social_tariffs
                     for m in population.household(i).members), start=120))
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        for ssin in (found, empty):
-            _integrate(sandbox, setup, ssin)
+    # The command's client keeps its register in the audit log: integrate there first.
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, found, empty)
     context = ("--config", str(config), "--user", "sw-1", "--legal-context", LEGAL)
     assert main([*context, "social_tariff", "get", found.formatted, "--json"]) == EXIT_OK
     data = json.loads(capsys.readouterr().out)

@@ -6,11 +6,9 @@ import copy
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -20,22 +18,35 @@ from ksz_client._exceptions import (
     InDoubtError,
     InvalidData,
     InvalidSsin,
-    NotIntegrated,
     ResponseError,
     SsinReplaced,
     UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import AuditLog, Integration
-from ksz_client.cli import EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
+from ksz_client.audit import AuditLog
+from ksz_client.cli import EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.social_report import KIND
 from ksz_client.services.social_report import FileInfo, Gpmi, SocialReport, _wire
 from ksz_client.ssin import Ssin, SsinKind, make
 from ksz_client.types import Period
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_wsdl_agrees,
+    ours_with_official_common,
+)
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_refused_unless_integrated,
+    cli_setup,
+    command,
+    exchanged,
+    index_from,
+    integrate,
+    own_sandbox,
+    own_sandbox_config_path,
+    social_worker,
+    traced,
+)
 
 SERVICE = catalogue.get("ElectronicSocialReport")
 NS = SERVICE.namespace
@@ -46,54 +57,12 @@ TO = SECOND_OCMW_CBE_NUMBER
 REPORT = {"recipient": TO, "file_number": "SD/2026-17", "opened_on": "2025-03-01"}
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.requests: list[Exchange] = []
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange)
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: object) -> None:
-    sandbox.integrate(str(ssin))
-    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
-
 def _person(sandbox: Sandbox, start: int) -> Ssin:
-    population = sandbox.population
-    return population.ssin_of(next(
-        i for i in range(BASE + start, population.size)
-        if population.fault_of(i) is None and population.replaced_by(i) is None))
+    return sandbox.population.ssin_of(index_from(sandbox, BASE + start))
 
 
 def _records(sandbox: Sandbox, ssin: object) -> list[object]:
     return list(sandbox.state.records(KIND, ssin=str(ssin)))
-
-
-# This module's own sandbox: the session's one is shared with modules that need persons
-# nobody integrated, and these tests integrate persons and register mutations.
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("sandbox") / "ksz.toml")
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
 
 
 def _report(**changes: object) -> SocialReport:
@@ -166,12 +135,9 @@ def test_the_registration_is_required() -> None:
 def test_bad_input_raises_before_sending(sandbox_config: KszConfig,
                                          changes: dict[str, object],
                                          error: type[Exception]) -> None:
-    capture = _Capture()
     arguments: dict[str, object] = {"ssin": "85073003328", **REPORT, **changes}
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        with pytest.raises(error):
-            client.social_report.send(arguments.pop("ssin"), **arguments)  # type: ignore[arg-type]
+    with traced(sandbox_config) as (client, capture), pytest.raises(error):
+        client.social_report.send(arguments.pop("ssin"), **arguments)  # type: ignore[arg-type]
     assert capture.requests == []
 
 
@@ -181,7 +147,7 @@ def test_bad_input_raises_before_sending(sandbox_config: KszConfig,
 @pytest.mark.e2e
 def test_a_report_is_sent_and_registered(client: KszClient, sandbox: Sandbox) -> None:
     ssin = _person(sandbox, 0)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.social_report.send(ssin.formatted, **REPORT, gpmi_signed_on="2025-03-10",
                                        gpmi_start="2025-03-10", summary="moved")
     assert result.status.value == "DATA_FOUND" and result.receipt.ticket_cbss
@@ -197,11 +163,11 @@ def test_replaced_and_unknown_ssins(client: KszClient, sandbox: Sandbox) -> None
     population = sandbox.population
     index = next(i for i in range(population.size) if population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(SsinReplaced):
         client.social_report.send(old, **REPORT)
     unknown = make(D(2004, 12, 30), 991, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         client.social_report.send(unknown, **REPORT)
     assert _records(sandbox, old) == [] and _records(sandbox, unknown) == []
@@ -212,7 +178,7 @@ def test_a_report_to_the_sender_itself_is_refused_by_the_ksz(
     client: KszClient, sandbox: Sandbox
 ) -> None:
     ssin = _person(sandbox, 3)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
 
     def to_self(payload: _xml.Element) -> None:
         _wire.write_report(payload, _report(ssin=ssin))
@@ -227,29 +193,18 @@ def test_a_report_to_the_sender_itself_is_refused_by_the_ksz(
 def test_finality_is_checked_before_sending_and_by_the_ksz(
     sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
-    capture = _Capture()
     ssin = _person(sandbox, 6)
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        with pytest.raises(NotIntegrated) as local:
-            client.social_report.send(ssin, **REPORT)
-        assert local.value.ticket_cbss is None and capture.requests == []
-        client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
-                                            quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            client.social_report.send(ssin, **REPORT)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_refused_unless_integrated(
+        sandbox, sandbox_config, ssin, lambda c, s: c.social_report.send(s, **REPORT))
     assert _records(sandbox, ssin) == []
 
 
 @pytest.mark.e2e
 def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfig,
                                                         sandbox: Sandbox) -> None:
-    capture = _Capture()
     ssin = _person(sandbox, 9)
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+    with traced(sandbox_config, user="sw") as (client, capture):
+        integrate(sandbox, client, ssin)
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
             client.social_report.send(ssin, **REPORT)
     assert len(capture.requests) == 1 and caught.value.call_id == capture.requests[0].call_id
@@ -260,12 +215,10 @@ def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfi
 def test_with_an_audit_log_the_next_report_waits_for_resolution(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path,
 ) -> None:
-    capture = _Capture()
     ssin = _person(sandbox, 12)
     with AuditLog.sqlite(tmp_path / "audit.sqlite3") as log, \
-            KszClient(sandbox_config, observers=[log.observer(sandbox_config), capture]) as plain:
-        client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+            traced(sandbox_config, log.observer(sandbox_config), user="sw") as (client, capture):
+        integrate(sandbox, client, ssin)
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
             client.social_report.send(ssin, **REPORT)
         with pytest.raises(InDoubtError) as refused:
@@ -279,25 +232,12 @@ def test_with_an_audit_log_the_next_report_waits_for_resolution(
 # --- contract -----------------------------------------------------------------------------
 
 
-
-
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
-    capture = _Capture()
     ssin = _person(sandbox, 15)
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
-        client.social_report.send(ssin, **REPORT, closed_on="2026-01-01",
-                                  gpmi_signed_on="2025-03-10", gpmi_start="2025-03-10",
-                                  gpmi_end="2025-12-31", summary="moved")
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 2
-    return out
+    return exchanged(sandbox_config, sandbox, lambda c: c.social_report.send(
+        ssin, **REPORT, closed_on="2026-01-01", gpmi_signed_on="2025-03-10",
+        gpmi_start="2025-03-10", gpmi_end="2025-12-31", summary="moved"), 2, ssin)
 
 
 @pytest.mark.e2e
@@ -318,28 +258,14 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     payloads: list[_xml.Element], official_contracts: Path
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("ElectronicSocialReport")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "ElectronicSocialReport")
     for payload in payloads:
         assert schema.validate(payload), schema.error_log
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = (_contracts.WSDL_DIR / "intf" / "ElectronicSocialReportService"
-            / "ElectronicSocialReportV1.wsdl")
-    loaded = zeep.Client(str(wsdl))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{NS}}}{op.request_element}") is not None
-    port = loaded.wsdl.services["ElectronicSocialReportService"].ports[
-        "ElectronicSocialReportServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "ElectronicSocialReportService/ElectronicSocialReportV1.wsdl",
+                       "ElectronicSocialReportService", "ElectronicSocialReportServicePort")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -350,20 +276,10 @@ def test_the_generated_command(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     ssin = _person(sandbox, 18)
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        _integrate(sandbox, setup, ssin)
-    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
-        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
-         "social_report", "send", ssin.formatted, "--recipient", TO, "--file-number", "SD-9",
-         "--opened-on", "2025-01-01", *argv])
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, ssin)
+    run = command(config, "social_report", "send", ssin.formatted, "--recipient", TO,
+                  "--file-number", "SD-9", "--opened-on", "2025-01-01")
     assert run("--json") == EXIT_OK
     assert json.loads(capsys.readouterr().out)["report_id"].startswith("ESR-")
     assert run("--gpmi-signed-on", "2025-02-01", "--gpmi-start", "2025-02-01") == EXIT_OK

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
-from ksz_client import _contracts, _xml, catalogue
+from ksz_client import catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
@@ -36,13 +35,16 @@ from ksz_client.services.tax_assessment import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import CallContext, Money
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import (
+    assert_both_contracts,
+    assert_unqualified,
+    assert_wsdl_agrees,
+    service_payloads,
+)
 from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 - fixtures
 
 SERVICE = catalogue.get("TaxAssessment")
 PARTNER = make(dt.date(1980, 2, 3), 2, kind=SsinKind.TEST)
-
-
 
 
 def _filed(facts: Facts) -> dict[int, object]:
@@ -262,18 +264,6 @@ def test_unknown_ssin_finality_and_legal_context(world: World, ocmw: KszClient) 
 # --- contract ------------------------------------------------------------------------------------
 
 
-
-
-def _payloads(messages: list[bytes]) -> list[_xml.Element]:
-    env = "{http://schemas.xmlsoap.org/soap/envelope/}"
-    out = []
-    for message in messages:
-        body = _xml.parse(message).find(f"{env}Body")
-        assert body is not None
-        out.append(next(c for c in body if isinstance(c.tag, str)))
-    return [p for p in out if etree.QName(p).namespace == SERVICE.namespace]
-
-
 @pytest.mark.contracts
 @pytest.mark.e2e
 def test_requests_and_responses_validate_against_our_contract_and_official_commonv3(
@@ -285,34 +275,16 @@ def test_requests_and_responses_validate_against_our_contract_and_official_commo
     ocmw.tax.assessment(ssin)
     ocmw.tax.assessment(ssin, year=2023, elements="GROSS_INCOME", groups="CHILDREN_DEPENDENT")
     ocmw.tax.assessment(ssin, derived_year="most_recent_unlimited")
-    ours = _contracts.schema(SERVICE.name)
-    path = _contracts.schema_path(SERVICE.name)
-    assert ours is not None and path is not None
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_OfficialCommon(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    official = etree.XMLSchema(etree.parse(str(path), parser))
-    payloads = _payloads(world.requests) + _payloads(world.responses)
+    payloads = service_payloads(world.requests + world.responses, SERVICE.namespace)
     assert len(payloads) >= 6
-    for payload in payloads:
-        assert ours.validate(payload), ours.error_log
-        assert official.validate(payload), official.error_log
-    for payload in _payloads(world.requests):
-        assert all(etree.QName(e).namespace is None for e in payload.iterdescendants()
-                   if isinstance(e.tag, str))
+    assert_both_contracts(official_contracts, SERVICE.name, payloads)
+    assert_unqualified(service_payloads(world.requests, SERVICE.namespace))
 
 
 @pytest.mark.contracts
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    wsdl = _contracts.WSDL_DIR / "intf" / "TaxAssessmentDataService" / "TaxAssessmentDataV2.wsdl"
-    client = zeep.Client(str(wsdl))
-    binding = client.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert client.get_element(f"{{{SERVICE.namespace}}}{op.request_element}")
-    port = client.wsdl.services["TaxAssessmentDataService"].ports["TaxAssessmentDataServicePort"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "TaxAssessmentDataService/TaxAssessmentDataV2.wsdl",
+                       "TaxAssessmentDataService", "TaxAssessmentDataServicePort")
 
 
 # --- command line --------------------------------------------------------------------------------

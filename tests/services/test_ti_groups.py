@@ -28,7 +28,6 @@ from ksz_client._exceptions import (
 from ksz_client.audit import Integration
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
 from ksz_client.cli._output import plain
-from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.family import residential_history
 from ksz_client.sandbox.handlers.ti_groups import current_only, national_register_record
@@ -46,6 +45,15 @@ from ksz_client.services.ti_groups import (
 from ksz_client.ssin import Gender, SsinKind, make
 from ksz_client.types import PartialDate, PersonName, Receipt, Status
 
+from .official_helpers import (  # noqa: F401 - fixtures
+    Capture,
+    audited_config,
+    box_config_path,
+    capture,
+    client,
+    offline,
+)
+
 V2 = "http://kszbcss.fgov.be/intf/RetrieveTIGroupsService/v2"
 V5 = "http://kszbcss.fgov.be/intf/RetrieveTIGroupsService/v1"
 RN = _wire.RN
@@ -55,47 +63,17 @@ XS = "{http://www.w3.org/2001/XMLSchema}"
 TODAY = dt.date(2026, 1, 1)
 BIG = 129  # a mobile person of the seed-1 population: a long history, a record of 100 KB
 
-
 # --- fixtures -----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
+def box() -> Iterator[Sandbox]:
     with Sandbox(seed=1, persons=500) as running:
         yield running
 
 
-@pytest.fixture(scope="module")
-def config_path(sb: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sb.write_config(tmp_path_factory.mktemp("ti") / "ksz.toml")
-
-
-class Capture:
-    def __init__(self) -> None:
-        self.requests: list[bytes] = []
-        self.responses: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.responses.append(outcome.response)
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
-
-
-@pytest.fixture
-def client(config_path: Path, capture: Capture) -> Iterator[KszClient]:
-    with KszClient(KszConfig.load(config_path, env={}), observers=[capture]) as plain_client:
-        yield plain_client.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY")
-
-
-def integrate(sb: Sandbox, client: KszClient, ssin: str) -> None:
-    sb.integrate(ssin)
+def integrate(box: Sandbox, client: KszClient, ssin: str) -> None:
+    box.integrate(ssin)
     client.integrations.add(Integration(
         organisation=client.config.organisation.cbe_number or "", ssin=ssin, quality_code=2,
         start=dt.date(2020, 1, 1)))
@@ -270,13 +248,13 @@ def test_mapped_groups_are_official_ti_groups(official_contracts: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_the_record_of_a_head_of_household(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
+def test_the_record_of_a_head_of_household(box: Sandbox, client: KszClient) -> None:
+    population = box.population
     index = _index(population, lambda i: _plain(population, i)
                    and population.household(i).head.index == i
                    and len(population.household(i).members) >= 2)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     result = client.ti_groups.get(ssin.formatted)
     assert result.found and result.status.code == "MSG00000"
     assert result.language is Language.FR and not result.history
@@ -304,13 +282,13 @@ def record_day(result: TIGroupsResult) -> dt.date:
 
 
 @pytest.mark.e2e
-def test_a_member_sees_the_head_and_labels_follow_the_language(sb: Sandbox,
+def test_a_member_sees_the_head_and_labels_follow_the_language(box: Sandbox,
                                                                client: KszClient) -> None:
-    population = sb.population
+    population = box.population
     index = _index(population, lambda i: _plain(population, i)
                    and population.household(i).head.index != i)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     labels = {}
     for language in ("nl", "fr", Language.DE):
         result = client.ti_groups.get(ssin, language=language)
@@ -323,11 +301,11 @@ def test_a_member_sees_the_head_and_labels_follow_the_language(sb: Sandbox,
 
 
 @pytest.mark.e2e
-def test_history_brings_the_past_and_a_big_record(sb: Sandbox, client: KszClient,
+def test_history_brings_the_past_and_a_big_record(box: Sandbox, client: KszClient,
                                                  capture: Capture) -> None:
-    population = sb.population
+    population = box.population
     ssin = population.ssin_of(BIG)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     now = client.ti_groups.get(ssin)
     past = client.ti_groups.get(ssin, history=True)
     assert now.record is not None and past.record is not None and past.history
@@ -342,40 +320,40 @@ def test_history_brings_the_past_and_a_big_record(sb: Sandbox, client: KszClient
 
 
 @pytest.mark.e2e
-def test_a_deceased_person_and_a_bis_person(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
+def test_a_deceased_person_and_a_bis_person(box: Sandbox, client: KszClient) -> None:
+    population = box.population
     dead = _index(population, lambda i: population.is_deceased(i) and population.fault_of(i)
                   is None)
-    integrate(sb, client, population.ssin_of(dead))
+    integrate(box, client, population.ssin_of(dead))
     record = client.ti_groups.get(population.ssin_of(dead), history=True).record
     assert record is not None and record.deceased and record.decease is not None
     assert record.decease.date == population.person(dead).decease.date  # type: ignore[union-attr]
     bis = _index(population, lambda i: population.register_of(i) is Register.BIS
                  and population.fault_of(i) is None)
-    integrate(sb, client, population.ssin_of(bis))
+    integrate(box, client, population.ssin_of(bis))
     result = client.ti_groups.get(population.ssin_of(bis))
     assert result.record is None and result.raw_xml() is None
     assert (result.status.value, result.status.code) == ("NO_DATA_FOUND", "MSG00100")
 
 
 @pytest.mark.e2e
-def test_replaced_and_unknown_ssins(sb: Sandbox, client: KszClient) -> None:
-    population = sb.population
+def test_replaced_and_unknown_ssins(box: Sandbox, client: KszClient) -> None:
+    population = box.population
     index = _index(population, lambda i: population.replaced_by(i) is not None)
-    integrate(sb, client, population.ssin_of(index))
+    integrate(box, client, population.ssin_of(index))
     with pytest.raises(SsinReplaced) as caught:
         client.ti_groups.get(population.ssin_of(index))
     assert caught.value.new_ssin == population.ssin_of(index + 1)
     unknown = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-    integrate(sb, client, unknown)
+    integrate(box, client, unknown)
     with pytest.raises(UnknownSsin):
         client.ti_groups_v5.get(unknown)
 
 
 @pytest.mark.e2e
-def test_finality_is_checked_on_both_sides(sb: Sandbox, client: KszClient,
+def test_finality_is_checked_on_both_sides(box: Sandbox, client: KszClient,
                                            capture: Capture) -> None:
-    population = sb.population
+    population = box.population
     ssin = population.ssin_of(_index(population, lambda i: _plain(population, i) and i > 400))
     with pytest.raises(NotIntegrated) as local:
         client.ti_groups.get(ssin)
@@ -389,12 +367,12 @@ def test_finality_is_checked_on_both_sides(sb: Sandbox, client: KszClient,
 
 
 @pytest.mark.e2e
-def test_v5_gives_the_same_record_on_its_own_contract(sb: Sandbox, client: KszClient,
+def test_v5_gives_the_same_record_on_its_own_contract(box: Sandbox, client: KszClient,
                                                       capture: Capture) -> None:
-    population = sb.population
+    population = box.population
     index = _index(population, lambda i: _plain(population, i) and i > 30)
     ssin = population.ssin_of(index)
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     v2 = client.ti_groups.get(ssin, history=True)
     v5 = client.ti_groups_v5.get(ssin, history=True)
     assert v5.record == v2.record and v5.receipt.ticket_cbss != v2.receipt.ticket_cbss
@@ -410,32 +388,22 @@ def test_v5_gives_the_same_record_on_its_own_contract(sb: Sandbox, client: KszCl
 
 
 @pytest.mark.e2e
-def test_v5_keeps_administrative_staff_and_the_sandbox_refuses_it(sb: Sandbox, client: KszClient,
+def test_v5_keeps_administrative_staff_and_the_sandbox_refuses_it(box: Sandbox, client: KszClient,
                                                                  capture: Capture) -> None:
     from ksz_client.types import CallContext
 
-    population = sb.population
+    population = box.population
     ssin = population.ssin_of(_index(population, lambda i: _plain(population, i) and i > 40))
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     with pytest.raises(NotAuthorized) as caught:
         client.ti_groups_v5.get(ssin, context=CallContext(legal_context="administrative staff"))
     assert caught.value.code == "MSG00013"
     assert _payload(capture.requests[-1]).findtext("legalContext") == "administrative staff"
 
 
-def test_bad_input_raises_before_sending(config_path: Path) -> None:
-    sent: list[object] = []
-
-    class Recorder:
-        def handle(self, request):  # type: ignore[no-untyped-def]
-            sent.append(request)
-            raise AssertionError("nothing may be sent")
-
-        def close(self) -> None:
-            pass
-
-    client = KszClient(KszConfig.load(config_path, env={}), transport=Recorder()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+def test_bad_input_raises_before_sending(box_config_path: Path) -> None:
+    client, transport = offline(box_config_path)
+    sent = transport.sent
     ssin = make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST)
     with pytest.raises(ValidationError, match="nl, fr or de"):
         client.ti_groups.get(ssin, language="en")
@@ -489,9 +457,9 @@ def _official_schema(contracts: Path, *, v5: bool) -> etree.XMLSchema:
 @pytest.mark.contracts
 @pytest.mark.e2e
 def test_requests_and_answers_validate_against_the_official_contracts(
-    sb: Sandbox, client: KszClient, capture: Capture, official_contracts: Path
+    box: Sandbox, client: KszClient, capture: Capture, official_contracts: Path
 ) -> None:
-    population = sb.population
+    population = box.population
     people = [BIG, _index(population, lambda i: _plain(population, i)
                           and population.household(i).head.index != i),
               _index(population, lambda i: population.is_deceased(i)
@@ -501,7 +469,7 @@ def test_requests_and_answers_validate_against_the_official_contracts(
                  and population.fault_of(i) is None)
     replaced = _index(population, lambda i: population.replaced_by(i) is not None)
     for index in [*people, bis, replaced]:
-        integrate(sb, client, population.ssin_of(index))
+        integrate(box, client, population.ssin_of(index))
     checks: list[tuple[str, int]] = []
     for service in (client.ti_groups, client.ti_groups_v5):
         for index in people:
@@ -532,11 +500,11 @@ def test_requests_and_answers_validate_against_the_official_contracts(
 @pytest.mark.contracts
 @pytest.mark.e2e
 def test_the_official_check_reaches_into_the_ti_groups(
-    sb: Sandbox, client: KszClient, capture: Capture, official_contracts: Path
+    box: Sandbox, client: KszClient, capture: Capture, official_contracts: Path
 ) -> None:
-    population = sb.population
+    population = box.population
     ssin = population.ssin_of(_index(population, lambda i: _plain(population, i) and i > 50))
-    integrate(sb, client, ssin)
+    integrate(box, client, ssin)
     client.ti_groups.get(ssin)
     official = _official_schema(official_contracts, v5=False)
     ours = _contracts.schema("RetrieveTIGroups")
@@ -607,25 +575,16 @@ def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue(name: str, file: s
 # --- command line ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def audited_config(config_path: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "ksz.toml"
-    for name in ("client-key.pem", "client-cert.pem", "sandbox-signing-cert.pem"):
-        (tmp_path / name).write_bytes((config_path.parent / name).read_bytes())
-    path.write_text(config_path.read_text() + '\n[audit]\nenabled = true\npath = "audit.db"\n')
-    return path
-
-
 @pytest.mark.e2e
-def test_the_commands_in_json_and_for_people(sb: Sandbox, audited_config: Path,
+def test_the_commands_in_json_and_for_people(box: Sandbox, audited_config: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    population = sb.population
+    population = box.population
     index = _index(population, lambda i: _plain(population, i) and i > 60)
     bis = _index(population, lambda i: population.register_of(i) is Register.BIS
                  and population.fault_of(i) is None and i > 60)
     with KszClient(KszConfig.load(audited_config, env={})) as plain_client:
         for who in (index, bis):
-            integrate(sb, plain_client, population.ssin_of(who))
+            integrate(box, plain_client, population.ssin_of(who))
     ssin = population.ssin_of(index)
     context = ("--config", str(audited_config), "--user", "sw", "--legal-context",
                "PCSA:SOCIAL_INQUIRY")
