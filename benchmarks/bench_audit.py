@@ -1,4 +1,4 @@
-"""Audit log cost per call (INTENT + OUTCOME, fsync'd), SQLite and PostgreSQL, 1 vs 8 threads.
+"""Audit log cost per call (INTENT + OUTCOME, fsync'd), SQLite and PostgreSQL, 1/4/16 threads.
 
 One "call" is what the pipeline does around each KSZ exchange: the audit
 observer's ``before_send`` (INTENT committed before sending) and
@@ -14,6 +14,9 @@ that wait while a commit is running are committed together; "one commit per
 record" shows what it would cost without. "+5 ms" adds 5 ms to every commit,
 inside the write lock, as slow storage would (a network disk, a busy
 database server): that is where committing waiting writers together matters.
+
+"CPU ms" is this process's CPU per call (all threads, the SQLite/psycopg work
+and the kernel's share of the fsyncs included).
 
 SQLite runs in a temporary folder (WAL, ``synchronous=FULL``). PostgreSQL
 runs when ``KSZ_BENCH_POSTGRES_DSN`` or ``KSZ_TEST_POSTGRES_DSN`` is set, in
@@ -60,6 +63,7 @@ class Result:
     latencies: list[float]
     commits: int
     records: int
+    cpu: float
 
     def line(self) -> str:
         lat = sorted(self.latencies)
@@ -69,11 +73,13 @@ class Result:
         return (f"{self.backend:<9} {self.load:<22} {self.threads:>7} {self.mode:<22} "
                 f"{self.calls:>6} "
                 f"{mean:>9.2f} {p50:>8.2f} {p95:>8.2f} {self.calls / self.seconds:>9.0f} "
-                f"{self.records / max(self.commits, 1):>11.1f}")
+                f"{self.records / max(self.commits, 1):>11.1f} "
+                f"{self.cpu / self.calls * 1000:>8.2f}")
 
 
 HEADER = (f"{'backend':<9} {'load':<22} {'threads':>7} {'commit':<22} {'calls':>6} "
-          f"{'mean ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'calls/s':>9} {'rec/commit':>11}")
+          f"{'mean ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'calls/s':>9} {'rec/commit':>11} "
+          f"{'CPU ms':>8}")
 
 
 def _exchange(n: int) -> Exchange:
@@ -156,9 +162,11 @@ def _measure(
         t.start()
     barrier.wait()
     began = time.perf_counter()
+    cpu = time.process_time()
     for t in pool:
         t.join()
     seconds = time.perf_counter() - began
+    cpu = time.process_time() - cpu
     report = log.verify(use_exported=False)
     if not report.ok:
         raise SystemExit(f"the benchmark broke the chain: {report.problem}")
@@ -166,7 +174,7 @@ def _measure(
     if slow_commit:
         load += f", +{slow_commit * 1000:.0f} ms"
     return Result(backend, load, threads, mode, threads * per_thread, seconds, latencies,
-                  counts["commits"], counts["records"])
+                  counts["commits"], counts["records"], cpu)
 
 
 @contextmanager
@@ -217,14 +225,15 @@ def run(quick: bool) -> None:
     scenarios = [
         # threads, calls per thread, commit mode, exchange seconds, extra seconds per commit
         (1, single, "group commit", 0.0, 0.0),
-        (8, per_thread, "group commit", 0.0, 0.0),
-        (8, per_thread, "one commit per record", 0.0, 0.0),
+        (16, per_thread, "group commit", 0.0, 0.0),
+        (16, per_thread, "one commit per record", 0.0, 0.0),
         (1, paced, "group commit", 0.020, 0.0),
-        (8, paced, "group commit", 0.020, 0.0),
-        (8, paced, "one commit per record", 0.020, 0.0),
+        (4, paced, "group commit", 0.020, 0.0),
+        (16, paced, "group commit", 0.020, 0.0),
+        (16, paced, "one commit per record", 0.020, 0.0),
         (1, paced // 2, "group commit", 0.020, 0.005),
-        (8, paced // 2, "group commit", 0.020, 0.005),
-        (8, paced // 2, "one commit per record", 0.020, 0.005),
+        (16, paced // 2, "group commit", 0.020, 0.005),
+        (16, paced // 2, "one commit per record", 0.020, 0.005),
     ]
     print(HEADER)
     with tempfile.TemporaryDirectory(prefix="ksz-bench-", dir=os.environ.get("KSZ_BENCH_DIR")
@@ -245,6 +254,6 @@ def run(quick: bool) -> None:
             print("postgres  skipped: psycopg is not installed (pip install '.[postgres]')")
             return
         with _postgres(dsn, folder) as fresh:
-            for threads, count, mode, exchange, slow in scenarios[:6]:
+            for threads, count, mode, exchange, slow in scenarios[:7]:
                 print(_measure(fresh(), "postgres", threads=threads, per_thread=count, mode=mode,
                                exchange=exchange, slow_commit=slow).line(), flush=True)

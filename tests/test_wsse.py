@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
 from ksz_client._exceptions import ConfigError, TimestampError, UntrustedCertificate
@@ -277,6 +277,23 @@ def test_key_with_password(client: Credentials) -> None:
     assert "hunter2" not in str(wrong.value)
     with pytest.raises(ConfigError):
         Signer(encrypted, client.cert_pem)
+
+
+def test_signer_refuses_a_key_with_a_damaged_crt_parameter(client: Credentials) -> None:
+    # The key is loaded without OpenSSL's slow RSA check: its self-test signature
+    # must catch a key that cannot sign (here the CRT exponent and d are both wrong,
+    # so OpenSSL's own fallback from a faulty CRT result cannot repair it either).
+    key = serialization.load_pem_private_key(client.key_pem, password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    good = key.private_numbers()
+    damaged = rsa.RSAPrivateNumbers(
+        p=good.p, q=good.q, d=good.d ^ 2, dmp1=good.dmp1 ^ 2, dmq1=good.dmq1, iqmp=good.iqmp,
+        public_numbers=good.public_numbers,
+    ).private_key(unsafe_skip_rsa_key_validation=True)
+    pem = damaged.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    with pytest.raises(ConfigError, match="inconsistent"):
+        Signer(pem, client.cert_pem)
 
 
 def test_signer_rejects_bad_credentials(client: Credentials, server: Credentials) -> None:

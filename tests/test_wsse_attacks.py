@@ -699,11 +699,27 @@ def test_digest_value_that_is_not_base64(ksz: Credentials, verifier: Verifier) -
     refuse(verifier, envelope, InvalidSignature)
 
 
-def test_digest_recomputed_over_the_returned_element(
+def test_digests_are_computed_over_the_returned_elements(
     ksz: Credentials, verifier: Verifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Defence in depth: if xmlsec ever resolved "#id" to another element than the
-    # one handed back, the recomputed digest would differ. Simulate that.
+    # One id resolver, one digest per reference: the Body handed back is the very
+    # element object whose digest was checked against the signed DigestValue.
+    envelope = signed(ksz)
+    digested: list[etree._Element] = []
+    real = wsse._digest
+
+    def recording(element: etree._Element, ref: Any) -> bytes:
+        digested.append(element)
+        return real(element, ref)
+
+    monkeypatch.setattr(wsse, "_digest", recording)
+    verified = verifier.verify(envelope, now=NOW)
+    assert any(element is verified.body for element in digested)
+
+
+def test_a_digest_over_anything_else_is_refused(
+    ksz: Credentials, verifier: Verifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
     envelope = signed(ksz)
 
     class OtherElement:
@@ -712,7 +728,7 @@ def test_digest_recomputed_over_the_returned_element(
             return hashlib.new(name, data + b"<other/>")
 
     monkeypatch.setattr(wsse, "hashlib", OtherElement)
-    refuse(verifier, envelope, SignatureWrapping)
+    refuse(verifier, envelope, InvalidSignature)
 
 
 # --- what is handed back -------------------------------------------------------------------------

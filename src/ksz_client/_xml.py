@@ -9,6 +9,7 @@ a newer KSZ answer with extra data still parses.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import threading
 from collections.abc import Iterator
 from typing import Final, TypeAlias
@@ -30,6 +31,7 @@ __all__ = [
     "req",
     "req_text",
     "sub",
+    "texts",
     "to_bytes",
 ]
 
@@ -93,10 +95,43 @@ def sub(parent: Element, tag: str, text: str | None = None) -> Element:
     return child
 
 
+# Readers look up some sixty paths per answer of a few KB: ElementPath's find()
+# costs microseconds per call on its own, a walk over the children a third of that.
+# Paths of plain names (the readers' own, never from the network) are walked;
+# anything else goes to find().
+_PLAIN: Final = re.compile(r"[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)*")
+_STEPS: dict[str, tuple[str, ...] | None] = {}
+
+
+def _steps(path: str) -> tuple[str, ...] | None:
+    steps = _STEPS.get(path, ())
+    if steps == ():
+        steps = tuple(path.split("/")) if _PLAIN.fullmatch(path) else None
+        if len(_STEPS) < 4096:  # the readers use a few hundred paths
+            _STEPS[path] = steps
+    return steps
+
+
+def _walk(element: Element, steps: tuple[str, ...], depth: int) -> Element | None:
+    # As ElementPath: the first match in document order, over every branch.
+    tag = steps[depth]
+    last = depth == len(steps) - 1
+    for child in element:
+        if child.tag == tag:
+            if last:
+                return child
+            found = _walk(child, steps, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
 def find(element: Element, path: str) -> Element | None:
     """The first child at ``path`` (slash-separated unqualified names), or None."""
-    found = element.find(path)
-    return found
+    steps = _steps(path)
+    if steps is None:
+        return element.find(path)
+    return _walk(element, steps, 0)
 
 
 def children(element: Element | None, name: str) -> Iterator[Element]:
@@ -106,9 +141,34 @@ def children(element: Element | None, name: str) -> Iterator[Element]:
     return element.iterfind(name)
 
 
+def texts(element: Element) -> dict[str, str | None]:
+    """What `opt_text` gives for each child tag: the first child's stripped text or None.
+
+    One pass over the children, for readers that take most fields of an item:
+    cheaper than a lookup per field. ``.get(tag)`` of an absent tag is None too.
+    """
+    found: dict[str, str | None] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in found:
+            text = child.text
+            found[tag] = (text.strip() or None) if text is not None else None
+    return found
+
+
+def date_value(value: str | None, what: str) -> _dt.date | None:
+    """An xs:date text (as `opt_date` reads it); `what` names it in the error."""
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise ResponseError(f"{what} is not a date") from None
+
+
 def req(element: Element, path: str) -> Element:
     """The child at ``path``; a missing one is a `ResponseError`."""
-    found = element.find(path)
+    found = find(element, path)
     if found is None:
         raise ResponseError(f"the answer lacks the required element {_describe(element, path)}")
     return found
@@ -118,7 +178,7 @@ def opt_text(element: Element | None, path: str) -> str | None:
     """The stripped text at ``path``, or None when absent or empty."""
     if element is None:
         return None
-    found = element.find(path) if path else element
+    found = find(element, path) if path else element
     if found is None or found.text is None:
         return None
     value = found.text.strip()

@@ -10,6 +10,14 @@ Both directions live here because the local sandbox uses the same code: the
 client signs requests and verifies responses; the sandbox verifies requests and
 signs responses.
 
+The signatures are made and checked by xmlsec (``sign_binary`` /
+``verify_binary`` over the canonical SignedInfo, with the key loaded once and
+the pinned certificate's key). The reference processing around them is done
+here, on lxml: the profile is fixed (exclusive C14N, one transform per
+reference), so each reference is digested once, by libxml2's C14N (the one
+xmlsec uses), over the very element object the checks then hand back. No
+template engine, no second id resolver, no key ever read from the message.
+
 Verification follows the "see what is signed" model: :meth:`Verifier.verify`
 returns a :class:`VerifiedMessage` whose ``body`` is the very element the
 signature covered, and raises a :class:`~ksz_client._exceptions.SignatureError`
@@ -24,16 +32,18 @@ import base64
 import binascii
 import datetime as _dt
 import hashlib
+import hmac
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import xmlsec
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.exceptions import InvalidSignature as _CryptoInvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
 from ksz_client._exceptions import (
@@ -92,22 +102,20 @@ _SHA1: Final = "http://www.w3.org/2000/09/xmldsig#sha1"
 _RSA_SHA256: Final = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 _SHA256: Final = "http://www.w3.org/2001/04/xmlenc#sha256"
 
-# Algorithm URI -> xmlsec transform, for the allow-lists handed to xmlsec.
+# The allow-lists. Signature method URI -> its xmlsec transform.
 _SIGNATURE_METHODS: Final[dict[str, _Transform]] = {
     _RSA_SHA256: xmlsec.constants.TransformRsaSha256,
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": xmlsec.constants.TransformRsaSha384,
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": xmlsec.constants.TransformRsaSha512,
 }
-# Digest URI -> (xmlsec transform, hashlib name), the latter to recompute digests.
-_DIGEST_METHODS: Final[dict[str, tuple[_Transform, str]]] = {
-    _SHA256: (xmlsec.constants.TransformSha256, "sha256"),
-    "http://www.w3.org/2001/04/xmldsig-more#sha384": (xmlsec.constants.TransformSha384, "sha384"),
-    "http://www.w3.org/2001/04/xmlenc#sha512": (xmlsec.constants.TransformSha512, "sha512"),
+# Digest URI -> hashlib name.
+_DIGEST_METHODS: Final[dict[str, str]] = {
+    _SHA256: "sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
 }
-_C14N_METHODS: Final[dict[str, _Transform]] = {
-    _EXC_C14N: xmlsec.constants.TransformExclC14N,
-    _INCL_C14N: xmlsec.constants.TransformInclC14N,
-}
+# Canonicalization method URI -> exclusive?
+_C14N_METHODS: Final[dict[str, bool]] = {_EXC_C14N: True, _INCL_C14N: False}
 
 _TAG_ENVELOPE: Final = f"{{{SOAP_ENV_NS}}}Envelope"
 _TAG_HEADER: Final = f"{{{SOAP_ENV_NS}}}Header"
@@ -202,7 +210,7 @@ class Signer:
 
     The private key is parsed once, here, and reused by every :meth:`sign` call;
     one ``Signer`` may be shared by any number of threads (each call builds its own
-    xmlsec context, which takes its own reference to the key).
+    xmlsec context, which takes its own copy of the key).
     """
 
     def __init__(
@@ -216,7 +224,10 @@ class Signer:
         if ttl <= _dt.timedelta(0):
             raise ConfigError("the Timestamp lifetime must be positive", key="ttl")
         try:
-            private_key = serialization.load_pem_private_key(key_pem, password=key_password)
+            # OpenSSL's full RSA key check costs some 80 ms, most of a one-off CLI
+            # call's own work; the self-test below proves what matters instead.
+            private_key = serialization.load_pem_private_key(
+                key_pem, password=key_password, unsafe_skip_rsa_key_validation=True)
         except (ValueError, TypeError) as exc:
             raise ConfigError(
                 "the private key cannot be read (wrong password, or not a PEM key)"
@@ -226,6 +237,7 @@ class Signer:
         certificate = _load_cert(cert_pem)
         if certificate.public_key() != private_key.public_key():
             raise ConfigError("the certificate does not belong to the private key")
+        _self_test(private_key)
 
         # xmlsec receives an unencrypted copy so that a bytes password (not
         # necessarily UTF-8) never has to cross its str-only password API.
@@ -304,31 +316,44 @@ class Signer:
         )
         token.text = self._cert_b64
 
-        # The template is built with lxml rather than xmlsec.template: nodes that
-        # xmlsec creates carry names outside the document's dictionary, which
-        # lxml's find()/findall() then fail to match until the tree is re-parsed.
         signature = etree.SubElement(security, _TAG_SIGNATURE, nsmap={"ds": DS_NS})
         signed_info = etree.SubElement(signature, _TAG_SIGNED_INFO)
         etree.SubElement(signed_info, _TAG_C14N_METHOD, {"Algorithm": _EXC_C14N})
         etree.SubElement(signed_info, _TAG_SIGNATURE_METHOD, {"Algorithm": _RSA_SHA256})
-        for target_id in (body_id, ts_id, bst_id):
+        for target_id, target in ((body_id, body), (ts_id, timestamp), (bst_id, token)):
             reference = etree.SubElement(signed_info, _TAG_REFERENCE, {"URI": f"#{target_id}"})
             transforms = etree.SubElement(reference, _TAG_TRANSFORMS)
             etree.SubElement(transforms, _TAG_TRANSFORM, {"Algorithm": _EXC_C14N})
             etree.SubElement(reference, _TAG_DIGEST_METHOD, {"Algorithm": _SHA256})
-            etree.SubElement(reference, _TAG_DIGEST_VALUE)
-        etree.SubElement(signature, _TAG_SIGNATURE_VALUE)
-        key_info = etree.SubElement(signature, _TAG_KEY_INFO)
-        token_ref = etree.SubElement(key_info, _TAG_STR)
-        etree.SubElement(token_ref, _TAG_STR_REFERENCE, {"URI": f"#{bst_id}", "ValueType": _X509V3})
-
+            # The target is complete (its wsu:Id set): its digest is final.
+            etree.SubElement(reference, _TAG_DIGEST_VALUE).text = base64.b64encode(
+                hashlib.sha256(_c14n(target, exclusive=True)).digest()).decode("ascii")
         ctx = xmlsec.SignatureContext()
         # The setter duplicates the key (xmlSecKeyDuplicate), so contexts in
         # concurrent calls never share mutable key state with self._key.
         ctx.key = self._key
-        for node in (body, timestamp, token):
-            ctx.register_id(node, "Id", WSU_NS)
-        ctx.sign(signature)
+        value = ctx.sign_binary(_c14n(signed_info, exclusive=True),
+                                xmlsec.constants.TransformRsaSha256)
+        etree.SubElement(signature, _TAG_SIGNATURE_VALUE).text = base64.b64encode(
+            value).decode("ascii")
+        key_info = etree.SubElement(signature, _TAG_KEY_INFO)
+        token_ref = etree.SubElement(key_info, _TAG_STR)
+        etree.SubElement(token_ref, _TAG_STR_REFERENCE, {"URI": f"#{bst_id}", "ValueType": _X509V3})
+
+
+def _self_test(private_key: rsa.RSAPrivateKey) -> None:
+    """Sign once and verify with the public key (the certificate's, checked equal).
+
+    A private key whose parameters do not produce valid signatures (damaged or
+    inconsistent: the case OpenSSL's skipped key check exists for) fails here,
+    at configuration time, instead of on every call.
+    """
+    probe = b"ksz-client signer self-test"
+    try:
+        value = private_key.sign(probe, padding.PKCS1v15(), hashes.SHA256())
+        private_key.public_key().verify(value, probe, padding.PKCS1v15(), hashes.SHA256())
+    except (_CryptoInvalidSignature, ValueError) as exc:
+        raise ConfigError("the private key is inconsistent: it does not sign verifiably") from exc
 
 
 # --- verification -------------------------------------------------------------------
@@ -450,7 +475,7 @@ class Verifier:
         signed_info = _signed_info(structure.signature)
         references = self._check_algorithms(signed_info)
         token, trusted = self._signing_certificate(structure)
-        self._verify_crypto(structure.signature, trusted, wsu_ids)
+        self._verify_crypto(structure.signature, signed_info, references, trusted, wsu_ids)
         timestamp = self._check_coverage(structure, references, wsu_ids, token)
         created, expires = self._check_timestamp(timestamp, moment)
         _drop_unsigned_nodes(structure.body)
@@ -543,38 +568,44 @@ class Verifier:
     def _verify_crypto(
         self,
         signature: etree._Element,
+        signed_info: etree._Element,
+        references: list[_Reference],
         trusted: _Trusted,
         wsu_ids: dict[str, etree._Element],
     ) -> None:
-        ctx = xmlsec.SignatureContext()
-        # The pinned key is set up front, so xmlsec never reads a key from KeyInfo.
-        ctx.key = trusted.key
-        # Explicit allow-lists: xmlsec then refuses any transform not named here
-        # (XSLT, XPath, ...), a second line behind the checks of _check_algorithms,
-        # which also keep every reference a same-document "#id".
-        for transform in self._allowed_signature_transforms():
-            ctx.enable_signature_transform(transform)
-        for transform in self._allowed_reference_transforms():
-            ctx.enable_reference_transform(transform)
+        """XML-DSig core validation, with the algorithms `_check_algorithms` allowed.
+
+        Every reference is digested over the element its ``#id`` names in
+        `wsu_ids` (ids are unique, see `_collect_ids`): the very objects the
+        coverage checks then compare by identity. SignedInfo is canonicalized as
+        its CanonicalizationMethod says and checked with the pinned key only.
+        """
+        for ref in references:
+            target = wsu_ids.get(ref.target_id)
+            if target is None:
+                raise InvalidSignature("a Reference names no wsu:Id of this message")
+            if not hmac.compare_digest(_digest(target, ref), ref.digest_value):
+                raise InvalidSignature("the signature does not verify (a digest differs)")
+        values = _children(signature, _TAG_SIGNATURE_VALUE)
+        if len(values) != 1:
+            raise InvalidSignature("the signature needs exactly one SignatureValue")
         try:
-            for element in wsu_ids.values():
-                ctx.register_id(element, "Id", WSU_NS)
-            ctx.verify(signature)
+            value = base64.b64decode("".join((values[0].text or "").split()), validate=True)
+        except binascii.Error as exc:
+            raise InvalidSignature("the SignatureValue is not valid base64") from exc
+        c14n, method = _elements(signed_info)[:2]
+        c14n_uri = c14n.get("Algorithm") or ""
+        prefixes = [p for extra in _elements(c14n) for p in (extra.get("PrefixList") or "").split()]
+        data = _c14n(signed_info, exclusive=_C14N_METHODS[c14n_uri], prefixes=prefixes)
+        method_uri = method.get("Algorithm") or ""
+        transform = (xmlsec.constants.TransformRsaSha1 if method_uri == _RSA_SHA1
+                     else _SIGNATURE_METHODS[method_uri])
+        ctx = xmlsec.SignatureContext()
+        ctx.key = trusted.key  # the pinned key only: nothing is read from KeyInfo
+        try:
+            ctx.verify_binary(data, transform, value)
         except xmlsec.Error as exc:
             raise InvalidSignature("the signature does not verify") from exc
-
-    def _allowed_signature_transforms(self) -> Iterable[_Transform]:
-        yield from _C14N_METHODS.values()
-        yield from _SIGNATURE_METHODS.values()
-        if self._allow_sha1:
-            yield xmlsec.constants.TransformRsaSha1
-
-    def _allowed_reference_transforms(self) -> Iterable[_Transform]:
-        yield xmlsec.constants.TransformExclC14N
-        for transform, _name in _DIGEST_METHODS.values():
-            yield transform
-        if self._allow_sha1:
-            yield xmlsec.constants.TransformSha1
 
     def _check_coverage(
         self,
@@ -602,12 +633,13 @@ class Verifier:
         if len(timestamps) > 1:
             raise SignatureWrapping("the Security header holds more than one Timestamp")
 
+        # Every reference's digest was checked by _verify_crypto over the element
+        # object found here, so "covered" (identity) is "signed as it stands".
         body_ref = covering(structure.body)
         if body_ref is None:
             if signed_elsewhere(_TAG_BODY):
                 raise SignatureWrapping("the signed Body is not the envelope's Body")
             raise UnsignedPart("the envelope's Body is not signed")
-        _check_digest(structure.body, body_ref, "Body")
 
         if not timestamps:
             if signed_elsewhere(_TAG_TIMESTAMP):
@@ -619,13 +651,11 @@ class Verifier:
             if signed_elsewhere(_TAG_TIMESTAMP):
                 raise SignatureWrapping("the signed Timestamp is not the Security header's one")
             raise UnsignedPart("the Timestamp is not signed")
-        _check_digest(timestamp, ts_ref, "Timestamp")
 
         if self._require_signed_token:
             token_ref = covering(token) if token is not None else None
             if token is None or token_ref is None:
                 raise UnsignedPart("the BinarySecurityToken is not signed")
-            _check_digest(token, token_ref, "BinarySecurityToken")
         return timestamp
 
     def _check_timestamp(
@@ -649,6 +679,11 @@ class Verifier:
 # --- verification helpers -----------------------------------------------------------
 
 
+# Every attribute some resolver could take for an ID, found by libxml2 in one pass.
+_ID_ATTRIBUTES: Final = etree.XPath(
+    "//@*[local-name()='Id' or local-name()='ID' or local-name()='id']")
+
+
 def _collect_ids(root: etree._Element) -> dict[str, etree._Element]:
     """Map wsu:Id values to elements; refuse any id value carried twice.
 
@@ -658,18 +693,18 @@ def _collect_ids(root: etree._Element) -> dict[str, etree._Element]:
     """
     owners: dict[str, etree._Element] = {}
     wsu_ids: dict[str, etree._Element] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name, raw in element.attrib.items():
-            if etree.QName(name).localname not in _ID_LOCAL_NAMES:
-                continue
-            value = str(raw)
-            owner = owners.setdefault(value, element)
-            if owner is not element:
-                raise DuplicateId("two elements carry the same id")
-            if name == _ATTR_WSU_ID:
-                wsu_ids[value] = element
+    found = _ID_ATTRIBUTES(root)
+    assert isinstance(found, list)
+    for attribute in found:
+        value = str(attribute)
+        element = attribute.getparent()  # type: ignore[union-attr]
+        if not isinstance(element, etree._Element):
+            continue  # an XPath result is always an attribute of an element
+        owner = owners.setdefault(value, element)
+        if owner is not element:
+            raise DuplicateId("two elements carry the same id")
+        if attribute.attrname == _ATTR_WSU_ID:  # type: ignore[union-attr]
+            wsu_ids[value] = element
     return wsu_ids
 
 
@@ -753,24 +788,18 @@ def _referenced_token(security: etree._Element, uri: str) -> etree._Element:
     raise UntrustedCertificate("KeyInfo references no BinarySecurityToken of this header")
 
 
-def _check_digest(element: etree._Element, ref: _Reference, part: str) -> None:
-    """Recompute the digest of `element` and compare it with the signed value.
+def _c14n(element: etree._Element, *, exclusive: bool,
+          prefixes: Sequence[str] = ()) -> bytes:
+    """Canonical XML (without comments) of `element`, by libxml2 as xmlsec would."""
+    return etree.tostring(element, method="c14n", exclusive=exclusive, with_comments=False,
+                          inclusive_ns_prefixes=list(prefixes) or None)
 
-    xmlsec has verified the references by its own id lookup; recomputing here
-    ties the signed DigestValue to the very element object handed back to the
-    caller, whatever xmlsec's lookup resolved.
-    """
-    c14n = etree.tostring(
-        element,
-        method="c14n",
-        exclusive=True,
-        with_comments=False,
-        inclusive_ns_prefixes=list(ref.inclusive_prefixes) or None,
-    )
-    name = "sha1" if ref.digest_uri == _SHA1 else _DIGEST_METHODS[ref.digest_uri][1]
-    digest = hashlib.new(name, c14n).digest()
-    if digest != ref.digest_value:
-        raise SignatureWrapping(f"the signed digest is not the digest of the envelope's {part}")
+
+def _digest(element: etree._Element, ref: _Reference) -> bytes:
+    """The digest of `element` under `ref`'s exclusive C14N transform and digest method."""
+    name = "sha1" if ref.digest_uri == _SHA1 else _DIGEST_METHODS[ref.digest_uri]
+    return hashlib.new(name, _c14n(element, exclusive=True,
+                                   prefixes=ref.inclusive_prefixes)).digest()
 
 
 def _parse_time(text: str | None, field: str) -> _dt.datetime:

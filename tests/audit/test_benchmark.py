@@ -18,7 +18,7 @@ def test_the_audit_benchmark_runs_and_reports_both_loads() -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "saturated" in out and "exchange 20 ms" in out
-    assert out.count("\nsqlite ") == 9 and "postgres  skipped" in out
+    assert out.count("\nsqlite ") == 10 and "postgres  skipped" in out
     unknown = subprocess.run([sys.executable, "-m", "benchmarks", "nonesuch"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=False)
     assert unknown.returncode != 0 and "known: audit" in unknown.stderr

@@ -21,12 +21,13 @@ keys). `install_log_redaction` masks SSINs in the SDK's and zeep's log lines.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ksz_client._config import FinalityMode
 from ksz_client._exceptions import AuditError
 from ksz_client._redact import SsinRedactingFilter, install_log_redaction, redact_ssins
-from ksz_client.audit._checkpoint import Checkpoint, CheckpointKey, load_public_keys
 from ksz_client.audit._guard import FinalityGuard
-from ksz_client.audit._log import AuditLog, ExportFormat
 from ksz_client.audit._observer import AuditObserver, RecordMeta, organisation_id
 from ksz_client.audit._records import AuditRecord, RecordKind
 from ksz_client.audit._register import (
@@ -35,7 +36,28 @@ from ksz_client.audit._register import (
     MemoryRegister,
     StoreRegister,
 )
-from ksz_client.audit._verify import VerifyReport
+
+if TYPE_CHECKING:
+    from ksz_client.audit._checkpoint import Checkpoint, CheckpointKey, load_public_keys
+    from ksz_client.audit._log import AuditLog, ExportFormat
+    from ksz_client.audit._verify import VerifyReport
+
+# The log itself (stores, SQL, checkpoints, verification) is imported on first use:
+# a client without an audit log, or a one-off CLI command, never loads it.
+_LAZY = {
+    "AuditLog": "_log", "ExportFormat": "_log", "Checkpoint": "_checkpoint",
+    "CheckpointKey": "_checkpoint", "load_public_keys": "_checkpoint",
+    "VerifyReport": "_verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "AuditError",

@@ -175,23 +175,27 @@ class AuditRecord:
         return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash}
 
 
+# The body's fields in declaration order, computed once: dataclasses.fields() per
+# record was a tenth of the audit log's CPU per call.
+_BODY_FIELDS: Final = tuple(f.name for f in fields(AuditRecord)
+                            if f.name not in ("prev_hash", "hash"))
+
+
 def body_of(record: AuditRecord) -> dict[str, Any]:
     body: dict[str, Any] = {"v": BODY_VERSION}
-    for f in fields(record):
-        if f.name in ("prev_hash", "hash"):
+    for name in _BODY_FIELDS:
+        value = getattr(record, name)
+        if value is None or (name in ("subjects", "detail") and not value):
             continue
-        value = getattr(record, f.name)
-        if value is None or (f.name in ("subjects", "detail") and not value):
-            continue
-        if f.name in _TIME_FIELDS:
+        if name in _TIME_FIELDS:
             value = format_time(value)
-        elif f.name == "kind":
+        elif name == "kind":
             value = value.value
-        elif f.name == "subjects":
+        elif name == "subjects":
             value = list(value)
-        elif f.name == "detail":
+        elif name == "detail":
             value = _plain(value)
-        body[f.name] = value
+        body[name] = value
     return body
 
 

@@ -190,20 +190,7 @@ def read_person(el: _xml.Element) -> Person:
             )
             for c in el.iterfind("civilStates/civilState")
         ),
-        addresses=tuple(
-            Address(
-                kind=_enum(AddressKind, _xml.req_text(a, "addressType"), "address type"),
-                street=_xml.opt_text(a, "street"),
-                house_number=_xml.opt_text(a, "houseNumber"),
-                box=_xml.opt_text(a, "box"),
-                postal_code=_xml.opt_text(a, "postalCode"),
-                municipality=_xml.opt_text(a, "municipality"),
-                municipality_code=_xml.opt_text(a, "municipalityCode"),
-                country_code=_xml.opt_text(a, "countryCode"),
-                since=_xml.opt_date(a, "inceptionDate"),
-            )
-            for a in el.iterfind("addresses/address")
-        ),
+        addresses=tuple(_read_address(a) for a in el.iterfind("addresses/address")),
         nobility_title=_xml.opt_text(el, "nobilityTitle"),
         register_since=_attr_date(el, "registerInceptionDate"),
         canceled=_xml.opt_bool(ssin_el.get("canceled")) or False,
@@ -236,6 +223,25 @@ def read_person(el: _xml.Element) -> Person:
             )
             for g in el.iterfind("dataGroups/dataGroup")
         ),
+    )
+
+
+def _read_address(el: _xml.Element) -> Address:
+    # Most fields of an address are read: one pass over its children.
+    t = _xml.texts(el)
+    kind = t.get("addressType")
+    if kind is None:
+        raise ResponseError("the answer lacks the required element address/addressType")
+    return Address(
+        kind=_enum(AddressKind, kind, "address type"),
+        street=t.get("street"),
+        house_number=t.get("houseNumber"),
+        box=t.get("box"),
+        postal_code=t.get("postalCode"),
+        municipality=t.get("municipality"),
+        municipality_code=t.get("municipalityCode"),
+        country_code=t.get("countryCode"),
+        since=_xml.date_value(t.get("inceptionDate"), "address/inceptionDate"),
     )
 
 

@@ -9,6 +9,7 @@ the national register's namespace (`RN`); the service's own elements are not.
 from __future__ import annotations
 
 import bisect
+import functools
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,6 +116,13 @@ def _date(el: _xml.Element | None) -> PartialDate | None:
             day = text
     if not century or not year or not century.strip() or not year.strip():
         return None
+    return _date_of(century, year, month, day)
+
+
+# A 100 KB record carries thousands of dates, most of them repeated (the same day
+# starts several TI groups): each distinct text is converted and validated once.
+@functools.lru_cache(maxsize=4096)
+def _date_of(century: str, year: str, month: str | None, day: str | None) -> PartialDate:
     try:
         full_year = int(century) * 100 + int(year)
         month_number = int(month) if month and month.strip() else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Final
 
 from lxml import etree
@@ -10,7 +11,7 @@ from ksz_client import _xml, catalogue
 from ksz_client._exceptions import ValidationError
 from ksz_client.services._registry import operation
 from ksz_client.services.ti_groups import _wire
-from ksz_client.services.ti_groups.models import Language, TIGroupsResult
+from ksz_client.services.ti_groups.models import Language, TIGroupsResult, _Deferred
 from ksz_client.ssin import Ssin
 from ksz_client.types import CallContext
 
@@ -92,7 +93,7 @@ class TIGroupsService:
             return TIGroupsResult(None, reply.status, reply.receipt, lang, bool(history))
         record = _wire.read_record(record_el)
         result = TIGroupsResult(record, reply.status, reply.receipt, lang, bool(history))
-        return result._with_raw(_raw(record_el))
+        return result._with_raw(_Deferred(partial(_raw, record_el)))
 
     def _build(self, payload: _xml.Element, ssin: Ssin, language: Language,
                history: bool) -> None:
