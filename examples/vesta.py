@@ -2,12 +2,16 @@
 
     python examples/vesta.py SSIN
 
-VESTA has no public contract and the SDK ships no typed client for it: an
-application declares the exchanges it is authorised for, by hand, in a few
-lines (`ksz_client.generic.declare`), and calls them with `client.custom(...)`
-through the same signed transport, audit log and finality guard as the
-built-in services. Mutations (registerHomeCare, stopHomeCare) carry their UUID
-ticket and are never re-sent after a possible send.
+VESTA counts about 30 exchanges and has no public contract. The SDK's typed
+client (`client.vesta`) covers only the three modelled home-care episode
+exchanges; for the others, an application declares the exchanges it is
+authorised for, by hand, in a few lines (`ksz_client.generic.declare`), and
+calls them with `client.custom(...)` through the same signed transport, audit
+log and finality guard as the built-in services. This example declares the
+three modelled exchanges that way, so that it runs against the sandbox; the
+typed equivalent of `run` is in `run_typed`. Mutations (registerHomeCare,
+stopHomeCare) carry their UUID ticket and are never re-sent after a possible
+send; `client.reconcile(call_id, ...)` settles one whose answer was lost.
 `python examples/run_with_sandbox.py -- examples/vesta.py` runs it against a
 local sandbox (which answers the modelled VESTA exchanges).
 """
@@ -58,6 +62,21 @@ def run(client: KszClient, ssin: str) -> list[str]:
     return out
 
 
+def run_typed(client: KszClient, ssin: str) -> list[str]:
+    """The same with the typed client: models in and out, input checked before sending."""
+    today = dt.date.today()
+    started = client.vesta.register(ssin, care_type="FAMILY_CARE",
+                                    provider="Familiehulp Sandbox", start=today)
+    out = [f"1. home care registered: {started.reference} ({started.status.code}, "
+           f"ticket {started.receipt.ticket})"]
+    for episode in client.vesta.get(ssin).ongoing:
+        out.append(f"2. episode {episode.reference}: {episode.care_type.value} by "
+                   f"{episode.provider} since {episode.period.start}")
+    stopped = client.vesta.stop(ssin, reference=started.reference, end=today)
+    out.append(f"3. home care stopped: {stopped.status.code}")
+    return out
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__)
@@ -77,6 +96,9 @@ def main(argv: list[str]) -> int:
                 end=today.replace(month=12, day=31),
                 last_name=person.name.last_name, birth_date=person.birth.date)
             for line in run(social_worker, argv[1]):
+                print(line)
+            print("The same through the typed client (client.vesta):")
+            for line in run_typed(social_worker, argv[1]):
                 print(line)
         except KszError as exc:
             print(f"VESTA exchange failed: {exc}")

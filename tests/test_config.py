@@ -534,3 +534,25 @@ def test_url_for_ssdn_with_an_explicit_endpoint() -> None:
 def test_url_for_override_is_case_insensitive() -> None:
     config = x509(Environment.TEST, endpoints={"personservice": "https://p.example/x"})
     assert config.url_for("PersonService", PERSON_PATH) == "https://p.example/x"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[ssdn_versions]\nOCMWCPASWet65Loi65AB = "2026010"\n', r"8 digits"),
+        ('[ssdn_versions]\nOCMWCPASWet65Loi65AB = "2026-1-1"\n', r"8 digits"),
+        ('[ssdn_versions]\nPersonService = "20260101"\n', r"not an SSDN service"),
+        ('[ssdn_versions]\nNoSuchService = "20260101"\n', r"no such service"),
+        ('[ssdn_versions]\nOCMWCPASWet65Loi65AB = 20260101\n', r"SSDN version string"),
+    ],
+)
+def test_a_bad_ssdn_version_names_its_key(tmp_path: Path, table: str, message: str) -> None:
+    path = write(tmp_path, BASIC_TOML + "\n" + table)
+    with pytest.raises(ConfigError, match=message) as refused:
+        KszConfig.load(path, env=ENV)
+    assert refused.value.key is not None and refused.value.key.startswith("ssdn_versions.")
+
+
+def test_an_ssdn_version_is_kept_under_the_catalogue_name(tmp_path: Path) -> None:
+    path = write(tmp_path, BASIC_TOML + '\n[ssdn_versions]\nocmwcpaswet65loi65ab = "20260101"\n')
+    assert KszConfig.load(path, env=ENV).ssdn_versions == {"OCMWCPASWet65Loi65AB": "20260101"}

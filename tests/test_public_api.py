@@ -16,6 +16,8 @@ EXPECTED = {
     "PersonName", "Address", "AddressKind", "Place", "Ssin", "Gender", "SsinKind",
     # audit log
     "AuditLog", "AuditError",
+    # batches
+    "Batch", "BatchResult", "RowStatus",
     # seams
     "CallObserver", "Exchange", "Outcome", "Transport", "HttpRequest", "HttpResponse",
     "RequestsTransport", "RetryPolicy",

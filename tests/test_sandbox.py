@@ -414,6 +414,15 @@ def test_write_config_writes_a_loadable_configuration(sandbox: Sandbox, tmp_path
     assert trusted.read_bytes() == sandbox.signing.cert_pem
 
 
+def test_write_config_with_an_audit_log(sandbox: Sandbox, tmp_path: Path) -> None:
+    plain = KszConfig.load(sandbox.write_config(tmp_path / "a" / "ksz.toml"), env={})
+    assert not plain.audit_enabled  # the sandbox default: tests stay fast
+    audited = KszConfig.load(sandbox.write_config(tmp_path / "b" / "ksz.toml", audit_log=True),
+                             env={})
+    assert audited.audit_enabled
+    assert audited.audit.path == tmp_path / "b" / "ksz-audit.sqlite3"
+
+
 def test_write_config_tightens_an_existing_key_file(sandbox: Sandbox, tmp_path: Path) -> None:
     key = tmp_path / "client-key.pem"
     key.write_bytes(b"old")

@@ -119,3 +119,36 @@ def test_an_ssdn_reply_without_the_service_payload_is_a_response_error(
     with pytest.raises(ResponseError, match="ManageAccessReply"):
         client._core._interpret_ssdn(wrapped, SERVICE, SERVICE.operation("LIST"), "t",
                                      dt.datetime.now(dt.UTC))
+
+
+@pytest.mark.e2e
+def test_a_configured_ssdn_version_is_the_one_sent(
+    sandbox_config_path, sandbox: Sandbox  # type: ignore[no-untyped-def]
+) -> None:
+    # The KSZ gives the version of a service whose version is not public at onboarding;
+    # the sandbox knows only the catalogue's, so it refuses the other with 30000001.
+    from ksz_client._config import KszConfig
+
+    config = KszConfig.load(sandbox_config_path,
+                            env={"KSZ_SSDN_VERSIONS_OCMWCPASMANAGEACCESS": "20260101"})
+    assert config.ssdn_versions == {SERVICE.name: "20260101"}
+    sent: list[bytes] = []
+
+    class Recorder:
+        def before_send(self, exchange: Exchange) -> None:
+            sent.append(exchange.request)
+
+        def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
+            pass
+
+    ssin, _ = _person(sandbox, 160)
+    with KszClient(config, observers=[Recorder()]) as plain:
+        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+        with pytest.raises(NoResult) as refused:
+            _call(client, "LIST", _request(ssin, "LIST", purpose=None), ssin)
+    assert refused.value.code == "30000001"
+    (request,) = sent
+    wrapped = _xml.parse(request).find(
+        ".//{http://ksz-bcss.fgov.be/connectors/WebServiceConnector}xmlString")
+    assert wrapped is not None
+    assert "<Version>20260101</Version>" in (wrapped.text or "").replace("ssdn:", "")

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
         Transport,
     )
     from ksz_client.audit import AuditLog
+    from ksz_client.batch import Batch, BatchResult, RowStatus
     from ksz_client.hooks import CallObserver, Exchange, Outcome
     from ksz_client.types import (
         Address,
@@ -92,6 +93,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "KszClient": "ksz_client._client",
     "AuditLog": "ksz_client.audit",
+    **dict.fromkeys(("Batch", "BatchResult", "RowStatus"), "ksz_client.batch"),
     **dict.fromkeys(
         ("Application", "Auth", "AuthMode", "Environment", "KszConfig", "Organisation",
          "Secret", "Timeouts", "Trust"),
@@ -131,6 +133,8 @@ __all__ = [
     "AuditLog",
     "Auth",
     "AuthMode",
+    "Batch",
+    "BatchResult",
     "CallContext",
     "CallObserver",
     "ConfigError",
@@ -171,6 +175,7 @@ __all__ = [
     "RequestsTransport",
     "ResponseError",
     "RetryPolicy",
+    "RowStatus",
     "Secret",
     "SignatureError",
     "SignatureWrapping",

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +49,7 @@ from ksz_client.types import CallContext, Information, Receipt, Status, StatusVa
 
 if TYPE_CHECKING:
     from ksz_client.audit import AuditLog
+    from ksz_client.batch import Batch, BatchRow
     from ksz_client.generic import GenericService
     from ksz_client.services.alert_reaction import AlertReactionService
     from ksz_client.services.bis import BisPersonService, CBSSPersonService, ManagePersonService
@@ -88,12 +89,14 @@ if TYPE_CHECKING:
     from ksz_client.services.social_report import SocialReportService
     from ksz_client.services.ssin_info import SsinInformationService
     from ksz_client.services.tax_assessment import TaxAssessmentService
+    from ksz_client.services.test_connection import TestConnectionService
     from ksz_client.services.ti_groups import TIGroupsService, TIGroupsV5Service
     from ksz_client.services.unemployment import UnemploymentService
+    from ksz_client.services.vesta import VestaService
     from ksz_client.services.wet65 import Wet65ABService, Wet65CService, Wet65DFService
     from ksz_client.wsse import Signer, Verifier
 
-__all__ = ["KszClient", "Reply"]
+__all__ = ["Builder", "KszClient", "Reply", "WithTicket"]
 
 # CommonV3 LegalContextType: at most 64 characters of this alphabet.
 _LEGAL_CONTEXT: Final = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_:+\- ]*[a-zA-Z0-9_:+\-]")
@@ -112,6 +115,31 @@ class Reply:
     status: Status
     receipt: Receipt
     warnings: tuple[FaultDetail, ...] = ()
+
+
+@dataclass(frozen=True)
+class WithTicket:
+    """A payload builder that also gets the call's ticket (the SSDN Reference).
+
+    Most builders only fill the payload (``build(payload)``). A few payloads
+    repeat the call's own reference (L036's UniqueReference), which is drawn
+    only once the call starts: wrap such a builder, ``WithTicket(lambda
+    payload, ticket: ...)``, and the pipeline calls ``fill(payload, ticket)``
+    with the ticket it sends and audits.
+    """
+
+    fill: Callable[[_xml.Element, str], None]
+
+
+Builder = Callable[[_xml.Element], None] | WithTicket
+"""What fills a request payload: a plain builder, or one that also needs the ticket."""
+
+
+def _run_builder(build: Builder, payload: _xml.Element, ticket: str) -> None:
+    if isinstance(build, WithTicket):
+        build.fill(payload, ticket)
+    else:
+        build(payload)
 
 
 def check_legal_context(value: str) -> str:
@@ -160,7 +188,18 @@ class _Core:
         self.verifier: Verifier | None = None
         if config.auth.mode is AuthMode.X509:
             creds = _load_credentials(config)
+            from ksz_client._credentials import require_usable
+
+            # Expired, not yet valid or another key's certificate: refused here,
+            # naming the file and the date, rather than by the KSZ on every call.
+            # Against the wall clock: `clock` may be a test's deliberately wrong one.
+            require_usable(creds, config, now=_utcnow())
             self.signer = _signer(creds.key_pem, creds.cert_pem, config.timestamp_ttl)
+        if config.tls_client_cert is not None:
+            from ksz_client._credentials import require_valid_file
+
+            require_valid_file(config.tls_client_cert, key="tls.client_cert", now=_utcnow(),
+                               skew=config.clock_skew)
         if config.trust.ksz_certificates:
             from ksz_client.wsse import Verifier
 
@@ -177,21 +216,25 @@ class _Core:
         self,
         service: Service,
         operation: Operation,
-        build: Callable[[_xml.Element], None],
+        build: Builder,
         *,
         context: CallContext,
         subjects: tuple[str, ...],
     ) -> Reply:
-        legal_context = context.legal_context or service.legal_context
+        # A service without the common blocks (TestConnectionService) has no legal
+        # context: none is asked for, sent or recorded.
+        legal_context = (context.legal_context or service.legal_context
+                         if service.common_blocks else None)
         if not context.user:
             raise MissingCallContext(
                 "every call names its user (client.acting_for(user=...) or context=)"
             )
-        if not legal_context:
+        if not legal_context and service.common_blocks:
             raise MissingCallContext(
                 f"{service.name} needs a legal context (client.acting_for(legal_context=...))"
             )
-        check_legal_context(legal_context)
+        if legal_context:
+            check_legal_context(legal_context)
         context = CallContext(
             user=context.user,
             legal_context=legal_context,
@@ -284,11 +327,11 @@ class _Core:
         self,
         service: Service,
         operation: Operation,
-        build: Callable[[_xml.Element], None],
+        build: Builder,
         *,
         ticket: str,
         sent_at: _dt.datetime,
-        legal_context: str,
+        legal_context: str | None,
     ) -> _xml.Element:
         """The SOAP Body's payload: a WS-Consult request, or an SSDN document in xmlString."""
         if service.wire is WireStyle.SSDN:
@@ -298,16 +341,21 @@ class _Core:
                 f"{{{service.namespace}}}{operation.request_element}",
                 nsmap={"ns": service.namespace},
             )
-            build(payload)
+            _run_builder(build, payload, ticket)
             document = _ssdn.build_request(
                 organisation=self.config.organisation,
                 reference=ticket,
                 sent_at=sent_at,
                 service_id=service.ssdn_service_id or service.name,
-                version=service.version,
+                version=self.config.ssdn_versions.get(service.name, service.version),
                 payload=payload,
             )
             return _ssdn.wrap(document)
+        if not service.common_blocks or legal_context is None:
+            payload = etree.Element(f"{{{service.namespace}}}{operation.request_element}",
+                                    nsmap={"ns": service.namespace})
+            _run_builder(build, payload, ticket)
+            return payload
         payload = _soap.new_request(
             operation.request_element,
             service.namespace,
@@ -316,7 +364,7 @@ class _Core:
             organisation=self.config.organisation,
             legal_context=legal_context,
         )
-        build(payload)
+        _run_builder(build, payload, ticket)
         return payload
 
     def _interpret(
@@ -361,7 +409,10 @@ class _Core:
             raise ResponseError("the answer echoes another request's ticket")
         return Reply(
             payload=payload,
-            status=_soap.read_status(payload),
+            # Without the common blocks there is no status: an answer (not a fault)
+            # is the service's success, recorded as DATA_FOUND MSG00000.
+            status=(_soap.read_status(payload) if service.common_blocks
+                    else Status(value=StatusValue.DATA_FOUND, code="MSG00000")),
             receipt=_soap.read_receipt(payload, ticket=ticket, sent_at=sent_at),
         )
 
@@ -486,7 +537,7 @@ def _signer(key_pem: bytes, cert_pem: bytes, ttl: _dt.timedelta) -> Signer:
 
     try:
         return Signer(key_pem, cert_pem, ttl=ttl)
-    except Exception:  # xmlsec reports unusable keys with its own error types
+    except Exception:  # the Signer's ConfigError and any error of the crypto backend alike
         raise ConfigError(
             "the private key and certificate cannot be used for signing", key="auth"
         ) from None
@@ -605,6 +656,7 @@ class KszClient:
             user=config.default_user,
             legal_context=config.default_legal_context,
             dossier=config.default_dossier,
+            quality_code=config.default_quality_code,
         )
         self._context = base.merged(context)
 
@@ -664,6 +716,41 @@ class KszClient:
         """
         return self._core.register()
 
+    def batch(
+        self,
+        service: str,
+        operation: str,
+        rows: Iterable[Mapping[str, object] | BatchRow],
+        *,
+        concurrency: int = 8,
+        rate: float | None = None,
+        window: int | None = None,
+    ) -> Batch:
+        """Call one operation for every row, concurrently, yielding results in input order.
+
+        Returns a `ksz_client.batch.Batch`: iterate it for one `BatchResult` per
+        row (``row``, ``status`` ok / error / in_doubt, the typed ``result`` or
+        the ``error``); a failed row does not stop the others. Up to
+        ``concurrency`` calls run at once over this client's pooled transport;
+        rows are read only ``window`` (default 4 x concurrency) ahead, so memory
+        stays flat. Ctrl-C stops sending: the calls already on their way are
+        handed over, then KeyboardInterrupt is raised again.
+
+        Args:
+            service: as on the command line (``ssin_info``, ``ssin-info``) or the
+                catalogue name (``SSINInformationService``)
+            operation: the method (``current``) or operation name (``consultCurrentSsin``)
+            rows: the method's arguments by parameter name, one mapping per call (or
+                `BatchRow` from `ksz_client.batch.read_rows`)
+            concurrency: calls at once
+            rate: at most this many calls per second (all threads together)
+            window: rows read ahead of the oldest unfinished one
+        """
+        from ksz_client.batch import start
+
+        return start(self, service, operation, rows, concurrency=concurrency, rate=rate,
+                     window=window)
+
     def custom(self, service: Service) -> GenericService:
         """A service the SDK does not ship, declared with `ksz_client.generic.declare_service`.
 
@@ -681,8 +768,8 @@ class KszClient:
         Looks the call up among the audit log's unresolved IN_DOUBT records
         (service, operation, subjects, quality code), then calls the
         ``reconcile`` method of the service's client class (found through the
-        service bindings: ``client.access.reconcile``, the POD-MI and
-        MediPrima services), which checks the state through the matching
+        service bindings: ``client.access.reconcile``, the POD-MI,
+        MediPrima and VESTA services), which checks the state through the matching
         consultation and records the result with `AuditLog.resolve`. The
         call's SSIN, operation (as ``action`` or ``operation``) and quality
         code are passed when that method takes them; ``details`` adds what
@@ -881,6 +968,13 @@ class KszClient:
         return InburgeringService(self)
 
     @cached_property
+    def vesta(self) -> VestaService:
+        """VESTA (modelled): home-care episodes in Flanders; other VESTA exchanges via custom()."""
+        from ksz_client.services.vesta import VestaService
+
+        return VestaService(self)
+
+    @cached_property
     def handi(self) -> HandiService:
         """HandiService V2: disability files, allowances, social cards and payments."""
         from ksz_client.services.handi import HandiService
@@ -1042,6 +1136,13 @@ class KszClient:
         return AccessService(self)
 
     @cached_property
+    def test_connection(self) -> TestConnectionService:
+        """TestConnectionService: echo test of the connection and the certificate the KSZ saw."""
+        from ksz_client.services.test_connection import TestConnectionService
+
+        return TestConnectionService(self)
+
+    @cached_property
     def references(self) -> ReferenceService:
         """ReferenceManager.consult: a person's integrations in other sectors."""
         from ksz_client.services.reference_manager import ReferenceService
@@ -1074,7 +1175,7 @@ class KszClient:
         self,
         service: Service,
         operation: str,
-        build: Callable[[_xml.Element], None],
+        build: Builder,
         *,
         context: CallContext | None,
         subjects: tuple[str, ...],

@@ -323,6 +323,9 @@ class KszConfig:
     endpoints: Mapping[str, str] = field(default_factory=dict)
     legal_contexts: Mapping[str, str] = field(default_factory=dict)
     """Legal context per catalogue service name, over the service's default."""
+    ssdn_versions: Mapping[str, str] = field(default_factory=dict)
+    """SSDN ``Version`` per catalogue service name, over the catalogue's: for services
+    whose version is not public (the Law of 1965 forms), the KSZ gives it at onboarding."""
     trust: Trust = field(default_factory=Trust)
     tls_client_cert: Path | None = None
     tls_client_key: Path | None = None
@@ -333,6 +336,8 @@ class KszConfig:
     default_user: str | None = None
     default_legal_context: str | None = None
     default_dossier: str | None = None
+    default_quality_code: int | None = None
+    """Sector 17 quality code of the calls (``context.quality_code``), e.g. 2 leefloon."""
     max_response_bytes: int = 20 * 1024 * 1024
     pool_size: int = 16
     audit: Audit = field(default_factory=Audit)
@@ -490,6 +495,7 @@ _KEYS: Final[Mapping[str, str]] = {
     "context.user": "str",
     "context.legal_context": "str",
     "context.dossier": "str",
+    "context.quality_code": "int",
     "audit.enabled": "bool",
     "audit.path": "path",
     "audit.dsn": "str",
@@ -515,7 +521,8 @@ _SECRET_KEYS: Final = frozenset(
 )
 # Tables keyed by catalogue service name: endpoints.PersonService = "https://...",
 # legal_contexts.Dolsis = "SOCIAL_INVESTIGATION_OF_PCSA".
-_SERVICE_TABLES: Final = {"endpoints": "URL", "legal_contexts": "legal context"}
+_SERVICE_TABLES: Final = {"endpoints": "URL", "legal_contexts": "legal context",
+                          "ssdn_versions": "SSDN version"}
 _TABLES: Final = frozenset(k.split(".")[0] for k in _KEYS if "." in k) | set(_SERVICE_TABLES)
 
 
@@ -710,7 +717,8 @@ class _Reader:
             environment=env_value,
             endpoint=self.get("endpoint"),
             endpoints=endpoints,
-            legal_contexts=_by_service(tables["legal_contexts"]),
+            legal_contexts=_by_service(tables["legal_contexts"], "legal_contexts"),
+            ssdn_versions=_ssdn_versions(tables["ssdn_versions"]),
             trust=Trust(
                 ksz_certificates=self.get("trust.ksz_certificates") or (),
                 ca_bundle=self.get("trust.ca_bundle"),
@@ -728,6 +736,7 @@ class _Reader:
             default_user=self.get("context.user"),
             default_legal_context=self.get("context.legal_context"),
             default_dossier=self.get("context.dossier"),
+            default_quality_code=self.get("context.quality_code"),
             max_response_bytes=_given(self.get("limits.max_response_bytes"), 20 * 1024 * 1024),
             pool_size=_given(self.get("limits.pool_size"), 16),
             audit=self.audit(),
@@ -801,7 +810,7 @@ def config_keys() -> Mapping[str, str]:
     return {key: env_name(key) for key in _KEYS}
 
 
-def _by_service(table: Mapping[str, str]) -> dict[str, str]:
+def _by_service(table: Mapping[str, str], prefix: str) -> dict[str, str]:
     """Keys as the catalogue spells the service, whatever case the file or env used."""
     from ksz_client import catalogue
 
@@ -811,5 +820,21 @@ def _by_service(table: Mapping[str, str]) -> dict[str, str]:
             out[catalogue.get(name).name] = value
         except KeyError:
             raise ConfigError("no such service in the catalogue",
-                              key=f"legal_contexts.{name}") from None
+                              key=f"{prefix}.{name}") from None
     return out
+
+
+def _ssdn_versions(table: Mapping[str, str]) -> dict[str, str]:
+    from ksz_client import catalogue
+    from ksz_client.catalogue import WireStyle
+
+    out = _by_service(table, "ssdn_versions")
+    for name, version in out.items():
+        key = f"ssdn_versions.{name}"
+        if catalogue.get(name).wire is not WireStyle.SSDN:
+            raise ConfigError("not an SSDN service: it has no SSDN version", key=key)
+        # SSDNRequest.xsd: Version is a string of exactly 8 characters (a YYYYMMDD date).
+        if len(version) != 8 or not version.isascii() or not version.isdigit():
+            raise ConfigError("an SSDN version is 8 digits (YYYYMMDD)", key=key)
+    return out
+

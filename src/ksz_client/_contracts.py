@@ -46,6 +46,7 @@ _SCHEMAS: Final = {
     "QualificationCertificateService":
         "intf/QualificationCertificateService/QualificationCertificateV1.xsd",
     "InburgeringService": "intf/InburgeringService/InburgeringV1.xsd",
+    "VESTA": "intf/VESTAService/VESTAV1.xsd",
     "OCMWCPASPensionRegisterConsult": "ssdn/PensionRegister.xsd",
     "OCMWCPASHeatingAllocation": "ssdn/HeatingAllocation.xsd",
     "OCMWCPASHouseholdIncome": "intf/OCMWCPASHouseholdIncomeService/HouseholdIncomeV1.xsd",
@@ -60,6 +61,7 @@ _SCHEMAS: Final = {
     "FamilyComposition": "intf/FamilyComposition/FamilyCompositionV1.xsd",
     "RetrieveTIGroups": "intf/RetrieveTIGroupsService/RetrieveTIGroupsV2.xsd",
     "RetrieveTIGroupsV5": "intf/RetrieveTIGroupsService/RetrieveTIGroupsV5.xsd",
+    "TestConnectionService": "intf/TestConnectionServiceService/TestConnectionServiceV1.xsd",
     # SSDN services: the schema of the ServiceRequest payload (the sandbox's handlers
     # validate it; the connector envelope has its own schemas in wsdl/ssdn).
     "OCMWCPASManageAccess": "ssdn/ManageAccess.xsd",

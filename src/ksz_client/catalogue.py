@@ -229,6 +229,10 @@ class Service:
     """Official contract files relative to the contracts folder, interface first."""
     aliases: tuple[str, ...] = ()
     """Other names the service goes by (SPEC spellings), accepted by `get`."""
+    common_blocks: bool = True
+    """WS-Consult requests carry informationCustomer and legalContext, answers a
+    status. False for TestConnectionService, whose messages carry only its own
+    elements (the echo, the certificate seen)."""
 
     @property
     def kind(self) -> str:
@@ -246,7 +250,8 @@ class Service:
     @property
     def carries_legal_context(self) -> bool:
         """True when requests carry a ``legalContext`` element (WS-Consult calls)."""
-        return self.wire is WireStyle.WS_CONSULT and self.group is not Group.NOTIFICATIONS
+        return (self.wire is WireStyle.WS_CONSULT and self.group is not Group.NOTIFICATIONS
+                and self.common_blocks)
 
     def operation(self, name: str) -> Operation:
         """The operation called `name` (exact, else case-insensitive).
@@ -963,7 +968,8 @@ _L65_FILES = (f"{_A}/Loi65Wet65/LoiWet65_Common.xsd",)
 _L036_NS = f"{_SSDN_ROOT}/OCMW_CPAS/L036"
 # The SSDN Version of the Loi65 decisions is not public (nor in the official XSDs); the
 # SSDN envelope requires exactly 8 characters, so a placeholder that cannot pass for a
-# real version date: ask the KSZ for the real one.
+# real version date: the KSZ gives the real one at onboarding, and the configuration
+# sets it (`ssdn_versions.OCMWCPASWet65Loi65AB = "YYYYMMDD"`).
 _L65_VERSION = "00000000"
 
 _PODMI: tuple[Service, ...] = (
@@ -1180,19 +1186,20 @@ _FLANDERS: tuple[Service, ...] = (
     ),
     _ws(
         "VESTA", "1", F, "Flemish home care (VESTA, over eHealth)",
-        "About 30 exchanges for Flemish home care, carried by eHealth web services rather "
-        "than named KSZ services; no public contract. The SDK ships no typed client: "
-        "declare the exchanges you are authorised for with ksz_client.generic.declare and "
-        "call them with client.custom(...) (examples/vesta.py). The placeholder exchange "
-        "and three modelled exchanges (home-care episodes) that the sandbox answers.",
-        [_op("VESTAService", "exchange", M, "Placeholder for the VESTA exchanges."),
-         _op("VESTAService", "consultHomeCare", C,
-             "Home-care episodes of an SSIN (modelled; through ksz_client.generic)."),
+        "Home-care episodes of a person (client.vesta): three modelled exchanges. VESTA "
+        "counts about 30 exchanges for Flemish home care, carried by eHealth web services "
+        "rather than named KSZ services, none with a public contract: the SDK models only "
+        "these three. Declare the others you are authorised for with "
+        "ksz_client.generic.declare and call them with client.custom(...) "
+        "(examples/vesta.py).",
+        [_op("VESTAService", "consultHomeCare", C,
+             "Home-care episodes of an SSIN, by any organisation (modelled)."),
          _op("VESTAService", "registerHomeCare", M,
-             "Start of a home-care episode (modelled; through ksz_client.generic)."),
+             "Start of a home-care episode; answers its reference (modelled)."),
          _op("VESTAService", "stopHomeCare", M,
-             "End of a home-care episode (modelled; through ksz_client.generic).")],
+             "End of a home-care episode (modelled).")],
         needs_integration=True,
+        implemented=True,
     ),
 )
 
@@ -1333,7 +1340,8 @@ _TECHNICAL: tuple[Service, ...] = (
             ),
         ),
         needs_integration=False,
-        implemented=False,
+        implemented=True,
+        common_blocks=False,
         namespace=f"{_KSZ}/intf/TestConnectionServiceService/v1",
         types_namespace=f"{_KSZ}/types/TestConnectionService/v1",
         path="TestConnectionServiceService/sendTestMessage",

@@ -135,6 +135,8 @@ def test_serve_with_tls_and_a_state_file_survives_a_restart(tmp_path: Path) -> N
         )
         assert got.returncode == EXIT_OK, got.stderr
         assert json.loads(got.stdout)["person"]["ssin"] == ssin
+        # The written configuration keeps an audit log beside it: the call is in it.
+        assert (config.parent / "ksz-audit.sqlite3").stat().st_size > 0
         assert "stopped" in _stop(server)
     finally:
         if server.poll() is None:

@@ -234,6 +234,15 @@ def test_an_l036_query_is_validated() -> None:
         L036Query(Period(D(2025, 1, 1)), "u")
     with pytest.raises(ValidationError, match="unique reference"):
         L036Query(Period(D(2025, 1, 1), D(2025, 1, 2)), "")
+    # A first page's query has no UniqueReference of its own: the call's ticket fills it.
+    first = L036Query(Period(D(2025, 1, 1), D(2025, 1, 2)), None)
+    payload = etree.Element(_wire.q(_wire.L036), nsmap={"l": _wire.NS})
+    with pytest.raises(ValidationError, match="unique reference"):
+        _wire.write_consult(payload, "85073003328", first)
+    payload = etree.Element(_wire.q(_wire.L036), nsmap={"l": _wire.NS})
+    _wire.write_consult(payload, "85073003328", first, "the-ticket")
+    assert payload.findtext(f".//{_wire.q('UniqueReference')}") == "the-ticket"
+    assert L036_SCHEMA.validate(payload), L036_SCHEMA.error_log
 
 
 def test_the_decision_date_rule_is_seven_days() -> None:
@@ -390,6 +399,40 @@ def test_pages_follow_next_answer_reference_until_it_is_empty(
         with pytest.raises(NoResult) as caught:
             client.l036.page(ssin, **WIDE, next_reference=first.next_reference)
         assert caught.value.code == handler.INVALID
+
+
+@pytest.mark.e2e
+def test_the_unique_reference_is_the_first_calls_ticket(
+    sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    index = _on_leefloon(sandbox, 7)
+    ssin = str(sandbox.population.ssin_of(index))
+    capture = Capture()
+    with bound(audited(sandbox_config, tmp_path), capture) as client:
+        _integrate(sandbox, client, ssin)
+        client.a036.create(ssin, decision_date=TODAY, start="2092-01-01", end="2092-12-31",
+                           benefit="EQUIVALENT", category="FAMILY")
+        client.a036.create(ssin, decision_date=TODAY, start="2093-01-01",
+                           benefit="EQUIVALENT", category="FAMILY")
+        assert len(sandbox.population.facts(index).leefloon) + 2 > handler.PAGE_SIZE
+        capture.seen.clear()
+        pages = list(client.l036.pages(ssin, **WIDE))
+        log = client.audit
+        assert log is not None
+        calls = [r.call_id for r in log.query(reader="test", service="OCMWCPASL036",
+                                               kinds=("INTENT",))]
+    assert len(pages) > 1
+    documents = [ssdn_request(e.request)[0] for e, _ in capture.seen]
+    references = [d.findtext(f".//{{{_ssdn.SSDN_NS}}}Reference") for d in documents]
+    uniques = [d.findtext(f".//{_wire.q('UniqueReference')}") for d in documents]
+    tickets = [e.call_id for e, _ in capture.seen]
+    # The first page's UniqueReference is its own SSDN Reference, audited as its call id;
+    # the following pages repeat it under their own tickets.
+    assert uniques == [references[0]] * len(pages) == [tickets[0]] * len(pages)
+    assert references == tickets == calls[-len(pages):]
+    assert len(set(tickets)) == len(pages)
+    assert {p.unique_reference for p in pages} == {tickets[0]}
+    assert pages[0].receipt.ticket == tickets[0]
 
 
 @pytest.mark.e2e

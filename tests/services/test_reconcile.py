@@ -9,6 +9,7 @@ be reconciled.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -24,9 +25,12 @@ from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 
 from .ssdn_helpers import Capture, audited, bound, person_index, proof_of
-from .test_vesta import VESTA  # a declared service: it has no reconciliation
+from .test_vesta import VESTA
 
 TODAY = dt.date.today()
+# A declared service without a client class, hence without reconciliation: the VESTA
+# routes under another name (VESTA itself is reconciled by client.vesta).
+UNBOUND = dataclasses.replace(VESTA, name="HomeCareElsewhere")
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
@@ -90,7 +94,7 @@ def test_reconcile_needs_the_audit_log_and_a_service_that_can(
         client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=ssin,
                                             quality_code=2, start=dt.date(2020, 1, 1)))
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
-            client.custom(VESTA).call("registerHomeCare", {"criteria": {
+            client.custom(UNBOUND).call("registerHomeCare", {"criteria": {
                 "ssin": ssin, "careType": "MEALS", "provider": "p", "startDate": TODAY}},
                 subjects=[ssin])
         with pytest.raises(AuditError, match="no reconciliation in the SDK"):

@@ -1,8 +1,10 @@
 """VESTA through the extension mechanism: `generic.declare`, `client.custom`, the sandbox.
 
-The declaration of examples/vesta.py against the catalogue's VESTA row (which
-the sandbox routes), the modelled exchanges end to end with their state, the
-refusals, the finality guard, and a mutation never re-sent after a possible send.
+The documented demonstration of declaring a service by hand (examples/vesta.py):
+the declaration against the catalogue's VESTA row (which the sandbox routes and
+the typed ``client.vesta`` also serves, tests/services/test_vesta_typed.py), the
+modelled exchanges end to end with their state, the refusals, the finality
+guard, and a mutation never re-sent after a possible send.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     InDoubtError,
     InvalidData,
+    KszFault,
     NoResult,
     NotIntegrated,
     UnknownSsin,
@@ -114,7 +117,9 @@ def test_the_hand_declaration_agrees_with_the_catalogue_row_the_sandbox_routes()
     assert (VESTA.namespace, VESTA.path, VESTA.wire) == (row.namespace, row.path, row.wire)
     for op in VESTA.operations:
         assert op == dataclasses.replace(row.operation(op.name), description=op.description)
-    assert not row.implemented  # no typed client: reached through ksz_client.generic
+    # The hand declaration reaches exactly the exchanges the typed client serves.
+    assert {op.name for op in VESTA.operations} == {op.name for op in row.operations}
+    assert row.implemented and row.contract is catalogue.ContractStatus.MODELLED
 
 
 def test_declare_follows_the_conventions_and_takes_overrides() -> None:
@@ -182,8 +187,9 @@ def test_the_services_refusals_are_typed(client: KszClient, sandbox: Sandbox) ->
     with pytest.raises(NoResult) as duplicate:
         _register(vesta, ssin)
     assert duplicate.value.code == "VESTA001"
-    with pytest.raises(InvalidData):
+    with pytest.raises(KszFault) as outside:  # not a care type of the contract
         _register(vesta, ssin, care="GARDENING")
+    assert outside.value.code == "MSG00008"
     with pytest.raises(NoResult) as unknown:
         vesta.call("stopHomeCare", {"criteria": {"ssin": ssin, "reference": "VST99999999",
                                                  "endDate": D(2026, 2, 1)}}, subjects=[ssin])
@@ -255,5 +261,7 @@ def test_the_example_runs_against_the_sandbox(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "1. home care registered: VST" in out.stdout
-    assert "3. home care stopped: MSG00000" in out.stdout
+    generic, typed = out.stdout.split("The same through the typed client (client.vesta):")
+    for part in (generic, typed):
+        assert "1. home care registered: VST" in part
+        assert "3. home care stopped: MSG00000" in part

@@ -563,7 +563,8 @@ def test_the_ab_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
     no_form = etree.Element(_wire.q("L65_AB_DecisionRequest"))
     _wire.write_file(no_form, FILE)
     assert _refusal(handler.send_decision_ab(ctx, no_form)) == (
-        handler.MISSING, "mandatory argument missing: CommonDecisionB1")
+        handler.MISSING,
+        "mandatory argument missing: IdentificationA, CommonDecisionB1 or IndividualDecisionsB2")
     assert _refusal(handler.send_decision_ab(
         ctx, etree.Element(_wire.q("L65_AB_DecisionRequest"))))[0] == handler.MISSING
     bad_flag = _ab_request(ssin)
@@ -773,7 +774,8 @@ def test_the_df_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
     empty = etree.Element(_wire.q("L65_DF_DecisionRequest"))
     _wire.write_file(empty, FILE)
     assert _refusal(handler.send_decision_df(ctx, empty)) == (
-        handler.MISSING, "mandatory argument missing: RecoveringFormF")
+        handler.MISSING,
+        "mandatory argument missing: RefundformD1, RefundFormD2 or RecoveringFormF")
     assert _refusal(handler.send_decision_df(
         ctx, etree.Element(_wire.q("L65_DF_DecisionRequest"))))[0] == handler.MISSING
     bad = _df_request(ssin)
@@ -874,3 +876,312 @@ def test_the_generated_recovery_command(sandbox: Sandbox, tmp_path: Path,
                  "--original-form", "B", "--recovery-type", "01", "--json"]) == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["results"][0]["total_accepted"]["cents"] == 9999
+
+
+# === every part of the A/B and D/F forms, STATUT65, reconcile =================================
+
+from ksz_client.services.wet65 import models as m  # noqa: E402
+from ksz_client.types import Address, Month, PartialDate, PersonName  # noqa: E402
+
+PARTNER = "85073003328"
+
+
+def _identification(attest: str = "I" * 15) -> m.Identification:
+    return m.Identification(attest, D(2026, 3, 2), m.PrimaryBeneficiary(
+        status="1", address=Address(street="Rue Haute", house_number="12", box="B",
+                                    postal_code="1000"),
+        nationality=150, name=PersonName("Peeters", ("An", "Marie")),
+        birth_date=PartialDate(1985, 7), institution="3", gender=m.Gender.FEMALE,
+        real_life_situation="2", first_inscription=D(2010, 5, 1), uninterrupted_stay="1"),
+        (m.SecondaryBeneficiary(PARTNER, 1, "2", 150, "01", PersonName("Janssens"),
+                                PartialDate(1980)),))
+
+
+def _full_refund(attest: str = "R" * 15) -> RefundRequest:
+    return _refund(attest_id=attest, secondary=(m.BeneficiaryRef(PARTNER, 1),),
+                   primary_aids=m.SocialAid(m.Art60p7("1", "2", "3"), art61=True,
+                                            activation_type="4", partner_convention="5",
+                                            alimony=False),
+                   partner_aids=m.SocialAid(art61=False), rn_rr_inscription="1",
+                   housing_provision="2", housing_proofs_provided=True, category="3")
+
+
+def _b2(attest: str = "R" * 15, **changes: object) -> m.IndividualDecision:
+    form = m.IndividualDecision(attest, D(2026, 3, 2), D(2026, 3, 1), Duration(days=30),
+                                suffix=1, ssin=PARTNER, ambulant_costs=True,
+                                hospitalization_costs=False, rn_rr_inscription="1",
+                                juridical_procedure=False)
+    return dataclasses.replace(form, **changes)  # type: ignore[arg-type]
+
+
+def _d1(attest: str = "R" * 15, total: str = "812.40") -> m.MonthlyRefund:
+    cents = Money.parse
+    return m.MonthlyRefund(attest, Month(2026, 2), m.DeliveredAmounts(
+        double_maximum=False, financial=m.FinancialAidAmount(cents("700.00"), cents("120.50")),
+        medical=(cents("40.00"), cents("12.40")), pharmaceutical=(cents("10.00"),),
+        mut_base_contribution=cents("25.00"), housing=cents("25.00"),
+        birth_allowance=m.BirthAllowanceAmount(None, D(2026, 2, 3), 1, 0),
+        child_allowance=m.ChildAllowanceAmount(None, 2), other=None),
+        cents(total), primary_aids=m.ActivationAmounts(art60p7=cents("100.00"),
+                                                       social_economy_initiative=123456,
+                                                       social_economy_days=12),
+        health_service_registration=D(2026, 1, 1), juridical_procedure=False)
+
+
+def _d2(attest: str = "R" * 15, total: str = "1530.00") -> m.CareRefund:
+    return m.CareRefund(attest, D(2026, 3, 2), 71000123, Money.parse(total), suffix=0,
+                        ssin=None, cbe_number=207000123,
+                        bills=(m.HospitalBill("F-2026-001", 2026, Money.parse("1200.00")),),
+                        remaining_hospital_costs=Money.parse("200.00"),
+                        ambulant_medical=Money.parse("100.00"),
+                        ambulant_pharmaceutical=Money.parse("30.00"))
+
+
+def test_every_ab_part_validates_against_ours_and_the_official_and_reads_back(
+    official_contracts: Path,
+) -> None:
+    payload = etree.Element(_wire.q("L65_AB_DecisionRequest"), nsmap={"l65": _wire.NS})
+    identification, refund = _identification(), _full_refund()
+    _wire.write_ab_request(payload, FILE, "85073003328", refund,
+                           identification=identification, individual=(_b2(), _b2(suffix=0,
+                                                                               ssin=None)))
+    official = official_schema(official_contracts, "set-a/XSD/SSDN/" + ROOT)
+    for schema in (SCHEMA, official):
+        assert schema.validate(payload), schema.error_log
+    asked = _wire.read_ab_forms(payload)
+    assert (asked.file, asked.ssin, asked.identification, asked.refund) == (
+        FILE, "85073003328", identification, refund)
+    assert asked.individual == (_b2(), _b2(suffix=0, ssin="85073003328"))
+    assert asked.attest_ids == ("I" * 15, "R" * 15)
+    # Form A alone is a request too; a nationality out of range breaks both schemas.
+    alone = etree.Element(_wire.q("L65_AB_DecisionRequest"), nsmap={"l65": _wire.NS})
+    _wire.write_ab_request(alone, FILE, "85073003328", None, identification=identification)
+    assert SCHEMA.validate(alone) and official.validate(alone)
+    alone.find(f".//{_wire.q('Nationality')}").text = "1000"
+    assert not SCHEMA.validate(alone) and not official.validate(alone)
+
+
+def test_every_df_part_and_decision_on_amounts_validate_and_read_back(
+    official_contracts: Path,
+) -> None:
+    payload = etree.Element(_wire.q("L65_DF_DecisionRequest"), nsmap={"l65": _wire.NS})
+    recovery = Recovery("R" * 15, 0, D(2026, 3, 1), "B", "01", Money.parse("50.00"))
+    _wire.write_df_request(payload, FILE, "85073003328", (recovery,), monthly=_d1(),
+                           care=(_d2(),))
+    official = official_schema(official_contracts, "set-a/XSD/SSDN/" + ROOT)
+    for schema in (SCHEMA, official):
+        assert schema.validate(payload), schema.error_log
+    asked = _wire.read_df_forms(payload)
+    assert asked.monthly == ("85073003328", _d1())
+    assert asked.care == (dataclasses.replace(_d2(), ssin="85073003328"),)
+    assert asked.recoveries == [("85073003328", recovery)]
+    share = m.AcceptedShare(Money.parse("700.00"), 100)
+    decision = m.DecisionOnAmounts(
+        financial=share, medical=share, other=share, bills=(("F-2026-001", Money.parse("9")),),
+        remaining_hospital_costs=Money.parse("1"), ambulant_medical=Money.parse("2"),
+        primary_aids=m.ActivationAmounts(art60p7=Money.parse("100")))
+    reply = etree.Element(_wire.q(_wire.DF_REPLY))
+    _wire.write_file(reply, FILE)
+    result = RecoveryResult("R" * 15, "0000000009", "85073003328", 0, Evaluation.ACCEPTED,
+                            total_accepted=Money.parse("812.40"), month=Month(2026, 2),
+                            entry_date=D(2026, 3, 2), manual_verification=False,
+                            decision=decision)
+    _wire.write_df_result(reply, result)
+    for schema in (SCHEMA, official):
+        assert schema.validate(reply), schema.error_log
+    assert _wire.read_df_results(reply) == (result,)
+    reply.find(f".//{_wire.qc('AcceptedAmount')}").getparent().remove(
+        reply.find(f".//{_wire.qc('AcceptedAmount')}"))
+    with pytest.raises(ResponseError, match="AcceptedAmount"):
+        _wire.read_df_results(reply)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: dataclasses.replace(_identification().primary, nationality=1000),
+         "between 0 and 999"),
+        (lambda: dataclasses.replace(_identification().primary,
+                                     address=Address(street="x", postal_code="10000")),
+         "postal code"),
+        (lambda: m.SecondaryBeneficiary(PARTNER, 1, "2", 99, "01"), "between 100 and 999"),
+        (lambda: dataclasses.replace(_identification(), secondary=(
+            _identification().secondary * 2)), "own suffix"),
+        (lambda: _b2(decision_date=D(2026, 3, 3)), "after the entry date"),
+        (lambda: _b2(suffix=100), "between 0 and 99"),
+        (lambda: _full_refund().__class__(**{**dataclasses.asdict(_refund()),
+                                            "housing_proofs_provided": True}),
+         "housing provision"),
+        (lambda: m.DeliveredAmounts(False, medical=(Money.parse("1"),) * 6), "at most 5"),
+        (lambda: m.DeliveredAmounts(False, housing=Money.from_cents(-1)), "between 0"),
+        (lambda: m.MonthlyRefund("R" * 15, Month(2001, 12), m.DeliveredAmounts(False),
+                                 Money.parse("1")), "2002-01"),
+        (lambda: m.HospitalBill("x" * 16, 2026, Money.parse("1")), "1 to 15"),
+        (lambda: dataclasses.replace(_d2(), total=Money.from_cents(10**8)), "999999.99"),
+        (lambda: m.ActivationAmounts(social_economy_days=100), "2 digits"),
+        (lambda: m.Art60p7("1", "123", "1"), "1 or 2 characters"),
+    ],
+)
+def test_a_form_part_is_validated(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        make()
+
+
+def _forms_ab(client: KszClient, ssin: str, attest: str, **changes: object):  # type: ignore[no-untyped-def]
+    identification = dataclasses.replace(_identification(attest), secondary=(),
+                                         entry_date=TODAY)
+    kwargs: dict[str, object] = {
+        "file_id": FILE.file_id, "identification": identification,
+        "refund": _refund(attest_id=attest, entry_date=TODAY, decision_date=TODAY),
+        "individual": [_b2(attest, entry_date=TODAY, decision_date=TODAY, suffix=0,
+                           ssin=None)]}
+    return client.wet65_ab.send_forms(ssin, **{**kwargs, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.e2e
+def test_every_form_goes_and_statut65_lists_the_decisions(
+    sandbox_config: KszConfig, sandbox: Sandbox, official_contracts: Path
+) -> None:
+    ssin = _person(sandbox, 20)
+    capture = Capture()
+    with bound(sandbox_config, capture) as client:
+        _integrate(sandbox, client, ssin)
+        attest = _attest_id()
+        reply = _forms_ab(client, ssin, attest)
+        assert reply.accepted and len(reply.results) == 3
+        assert reply.results[2].maximum_date == TODAY + dt.timedelta(days=29)
+        monthly = dataclasses.replace(_d1(attest), month=Month.parse(TODAY))
+        df = client.wet65_df.send_forms(
+            ssin, file_id=FILE.file_id, monthly=monthly,
+            care=[dataclasses.replace(_d2(attest), entry_date=TODAY)],
+            recoveries=[Recovery(attest, 0, TODAY, "B", "01", Money.parse("50.00"))])
+        assert df.accepted and [r.total_accepted for r in df.results] == [
+            Money.parse("812.40"), Money.parse("1530.00"), Money.parse("50.00")]
+        assert df.results[0].decision is not None and df.results[0].decision.medical == (
+            m.AcceptedShare(Money.parse("52.40"), 100))
+        assert df.results[1].decision is not None and df.results[1].decision.bills == (
+            ("F-2026-001", Money.parse("1200.00")),)
+        # A D1 on an attest without a B1 is refused on the form.
+        lone = client.wet65_df.send_forms(ssin, file_id=FILE.file_id,
+                                          monthly=dataclasses.replace(monthly,
+                                                                      attest_id=_attest_id()))
+        assert [e.code for e in lone.results[0].errors] == [handler.NO_REFUND]
+        _cancel(client, ssin, attest)
+        listing = client.attestations.list(ssin, request_type="STATUT65", start="2002-01-01")
+        mine = listing.by_reference(attest, ORG)
+        assert sorted(a.form_type or "" for a in mine) == ["A", "B1", "B2", "C", "D1", "D2", "F"]
+        assert {a.attest_type_code for a in mine} == {"STATUT65"}
+        assert {a.amount for a in mine if a.form_type == "F"} == {Money.parse("50.00")}
+        # RIS does not list them; a search period after the decisions neither.
+        assert not client.attestations.list(ssin, request_type="RIS",
+                                            start="2002-01-01").by_reference(attest)
+        later = client.attestations.list(ssin, request_type="STATUT65",
+                                         start=TODAY + dt.timedelta(days=400))
+        assert not later.by_reference(attest)
+    assert check_official(official_contracts, _only(capture, (
+        "sendDecisionAB", "sendDecisionDF", "sendDecisionC")), ROOT) == 4
+
+
+def _only(capture: Capture, operations: tuple[str, ...]) -> Capture:
+    kept = Capture()
+    kept.seen = [(e, o) for e, o in capture.seen if e.operation in operations]
+    return kept
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"identification": None, "refund": None, "individual": []}, "holds form A, B1 or B2"),
+        ({"individual": [_b2("R" * 15, entry_date=TODAY + dt.timedelta(days=1),
+                             decision_date=TODAY)]}, "future"),
+        ({"individual": [_b2("R" * 15, ssin="12345678901")]}, "out of range"),
+    ],
+)
+def test_bad_forms_raise_before_anything_is_sent(
+    sandbox_config: KszConfig, changes: dict[str, object], message: str,
+) -> None:
+    with bound(sandbox_config, transport=NoNetwork()) as client, \
+            pytest.raises((ValidationError, InvalidSsin), match=message):
+        _forms_ab(client, "85073003328", "R" * 15, **changes)
+    with bound(sandbox_config, transport=NoNetwork()) as client, \
+            pytest.raises(ValidationError, match="holds form D1, D2 or F"):
+        client.wet65_df.send_forms("85073003328", file_id=FILE.file_id)
+    with bound(sandbox_config, transport=NoNetwork()) as client, \
+            pytest.raises(ValidationError, match="month lies in the future"):
+        client.wet65_df.send_forms("85073003328", file_id=FILE.file_id, monthly=dataclasses.replace(
+            _d1(), month=Month.parse(TODAY + dt.timedelta(days=40))))
+
+
+class LoseFirst:
+    """Times out on the first request without sending it (the KSZ never saw it)."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.lost = 0
+
+    def handle(self, request):  # type: ignore[no-untyped-def]
+        from ksz_client._exceptions import KszTimeout
+
+        if not self.lost:
+            self.lost += 1
+            raise KszTimeout("read timeout")
+        return self.inner.handle(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.e2e
+def test_in_doubt_forms_are_never_resent_and_reconcile_through_statut65(
+    sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    ssin = _person(sandbox, 21)
+    capture = Capture()
+    config = audited(sandbox_config, tmp_path)
+    with bound(config, capture) as client:
+        _integrate(sandbox, client, ssin)
+        attest = _attest_id()
+        with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as lost:
+            _forms_ab(client, ssin, attest)
+        with pytest.raises(InDoubtError):
+            _forms_ab(client, ssin, attest)
+        assert capture.operations() == ["sendDecisionAB"]
+        with pytest.raises(ValidationError, match="also needs: attest_id"):
+            client.reconcile(lost.value.call_id)
+        outcome = client.reconcile(lost.value.call_id, attest_id=attest)
+        assert outcome.applied and outcome.recorded  # type: ignore[attr-defined]
+        assert capture.operations() == ["sendDecisionAB", "listOfAttestations"]
+        # D/F: an amount recovered, lost after sending; told apart from others by its amount.
+        with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as lost_f:
+            client.wet65_df.register_recovery(ssin, file_id=FILE.file_id, attest_id=attest,
+                                              amount="75.10", original_form="B",
+                                              recovery_type="01")
+        with pytest.raises(ValidationError, match="also needs: amount"):
+            client.reconcile(lost_f.value.call_id, attest_id=attest)
+        found = client.reconcile(lost_f.value.call_id, attest_id=attest, amount="75.10")
+        assert found.applied  # type: ignore[attr-defined]
+        # C: an ended right.
+        with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as lost_c:
+            _cancel(client, ssin, attest)
+        log = client.audit
+        assert log is not None and [r.call_id for r in log.in_doubt(reader="t")] == [
+            lost_c.value.call_id]
+        ended = client.wet65_c.reconcile(lost_c.value.call_id, ssin, attest_id=attest)
+        assert ended.applied and log.in_doubt(reader="t") == []
+    assert len(sandbox.state.records(handler.AB_KIND, key=attest)) == 1
+    assert len(sandbox.state.records(handler.F_KIND, ssin=ssin)) == 1
+    assert len(sandbox.state.records(handler.C_KIND, key=attest)) == 1
+    with bound(config, transport=LoseFirst(_default(config))) as client:
+        attest2 = _attest_id()
+        with pytest.raises(InDoubtError) as never:
+            _forms_ab(client, ssin, attest2)
+        missing = client.wet65_ab.reconcile(never.value.call_id, ssin, attest_id=attest2)
+        assert missing.applied is False and missing.recorded
+        again = _forms_ab(client, ssin, attest2)
+        assert again.accepted
+
+
+def _default(config: KszConfig):  # type: ignore[no-untyped-def]
+    from ksz_client._client import _default_transport
+
+    return _default_transport(config)

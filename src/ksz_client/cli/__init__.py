@@ -3,7 +3,13 @@
 Exit codes: 0 ok; 1 business result (no data, refused by the KSZ);
 2 usage or configuration error; 3 transport, response or signature failure.
 
-Imports are lazy: ``ksz ssin check`` loads neither lxml nor requests.
+Imports are lazy: ``ksz ssin check`` and ``ksz --help`` load neither lxml nor
+requests; only the service named on the command line is imported.
+
+The call context (who calls, why, for which file) comes from the command line
+(``--user``, ``--legal-context``, ``--quality-code``, ``--dossier``), else from
+the ``KSZ_CONTEXT_*`` environment variables, else from the ``[context]`` table
+of the configuration file.
 """
 
 from __future__ import annotations
@@ -39,7 +45,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The ``ksz`` parser; only the service command named in ``argv`` is built in full."""
     from ksz_client.cli import (
         _audit,
+        _batch,
+        _check,
+        _completion,
         _generated,
+        _help,
         _notifications,
         _reconcile,
         _sandbox,
@@ -52,13 +62,26 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         description="Call the KSZ/BCSS web services from the command line.",
         epilog="Exit codes: 0 ok, 1 no data or refused, 2 usage/config error, "
         "3 transport or signature failure.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", metavar="PATH",
                         help="configuration file (default $KSZ_CONFIG, else ./ksz.toml)")
-    parser.add_argument("--user", help="who calls: the social worker's or program's id")
-    parser.add_argument("--legal-context", help="legal context of the call, e.g. "
-                        "PCSA:SOCIAL_INQUIRY")
-    parser.add_argument("--dossier", help="file (dossier) reference the call is for")
+    context = parser.add_argument_group(
+        "call context", "default: the KSZ_CONTEXT_* variable, else [context] in the "
+        "configuration file")
+    context.add_argument("--user", help="who calls: the social worker's or program's id "
+                         "(context.user)")
+    context.add_argument("--legal-context", metavar="CONTEXT",
+                         help="legal context for services without one of their own, e.g. "
+                         "PCSA:SOCIAL_INQUIRY (context.legal_context; per service: "
+                         "[legal_contexts])")
+    # Its own dest: several operations take a --quality-code of their own, whose
+    # default (None) would otherwise overwrite this one.
+    context.add_argument("--quality-code", dest="context_quality_code", type=int,
+                         metavar="CODE", help="sector 17 quality code of the file, e.g. 2 "
+                         "leefloon (context.quality_code)")
+    context.add_argument("--dossier", metavar="REF",
+                         help="file (dossier) reference the call is for (context.dossier)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     _ssin.register(sub)
@@ -67,7 +90,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _sandbox.register(sub)
     _audit.register(sub)
     _reconcile.register(sub)
+    _batch.register(sub)
     _notifications.register(sub)
+    _check.register(sub)
+    _completion.register(sub)
+    _help.group_commands(parser, sub)
     return parser
 
 
@@ -81,6 +108,10 @@ def _selected_service(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ksz`` command; returns its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["__complete"]:  # hidden: what the shell completion scripts call
+        from ksz_client.cli._completion import complete_main
+
+        return complete_main(argv[1:])
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
@@ -96,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # mapped to an exit code and a one-line message
         from ksz_client.cli._output import error_exit
 
-        return error_exit(exc)
+        return error_exit(exc, getattr(args, "call_info", None))
     return code
 
 

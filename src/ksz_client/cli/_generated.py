@@ -6,6 +6,10 @@ operation name in kebab case (``ksz person search-person-by-ssin``). Its
 positional parameters become positional arguments, its keyword-only ones
 ``--options``, typed from the annotations. Only the service named on the
 command line is imported, so other commands stay fast.
+
+Every command prints the result for people by default (`_render`), as JSON
+with ``--json`` (keys: `JSON_RULES`), or the answer's XML with ``--raw``
+(`_raw`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import dataclasses
 import enum
 import inspect
+import re
 import sys
 import types
 import typing
@@ -24,6 +29,17 @@ from typing import Any
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
 
 _SKIP = frozenset({"self", "context"})
+# A sentence ends at ". " before a capital, not after "e.g." or "i.e.".
+_FIRST_SENTENCE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)\.\s+(?=[A-Z(])")
+
+JSON_RULES = (
+    "JSON of the typed result: an object per result and per nested record, keyed by "
+    "the Python field names (snake_case; stable, a field only ever added); "
+    "absent values null, lists []; SSINs as 11 digits; dates YYYY-MM-DD, timestamps "
+    "ISO 8601; months YYYY-MM, quarters YYYYQn, partial dates with 00 for unknown "
+    "parts; amounts {\"cents\": int, \"euro\": \"12.34\"}; other decimals as "
+    "strings; codes as the KSZ's own value; status and receipt (tickets) included"
+)
 
 
 def register(sub: Any, selected: str | None) -> None:
@@ -32,7 +48,7 @@ def register(sub: Any, selected: str | None) -> None:
 
     for binding in BINDINGS:
         service = catalogue.get(binding.service)
-        summary = service.description.split(". ")[0].rstrip(".")
+        summary = _FIRST_SENTENCE.split(service.description, maxsplit=1)[0].rstrip(".")
         parser = sub.add_parser(
             binding.command,
             aliases=[binding.attribute] if binding.attribute != binding.command else [],
@@ -53,11 +69,21 @@ def register(sub: Any, selected: str | None) -> None:
             doc = (inspect.getdoc(method) or "").split("\n")[0]
             aliases = [op.cli_name] if op.cli_name not in taken else []
             taken.add(op.cli_name)
+            kebab = method_name.replace("_", "-")  # find_employers: also find-employers
+            if kebab not in taken:
+                aliases.append(kebab)
+                taken.add(kebab)
             command = commands.add_parser(method_name, aliases=aliases,
                                           help=f"{doc} ({op.name}, {op.kind.value})")
             names = _add_arguments(command, method, info.aliases)
-            command.add_argument("--json", action="store_true", help="JSON output")
-            command.set_defaults(run=partial(_run, binding.attribute, method_name, names))
+            output = command.add_mutually_exclusive_group()
+            output.add_argument("--json", action="store_true", help=JSON_RULES)
+            output.add_argument("--raw", action="store_true",
+                                help="the answer's XML as received, pretty-printed (SSDN: "
+                                "the document inside the envelope shown as XML); every "
+                                "SSIN but the subject's masked, e.g. 850730*****")
+            command.set_defaults(run=partial(_run, binding.attribute, method_name, names,
+                                             binding.service))
 
 
 def _add_arguments(
@@ -135,16 +161,24 @@ def _union(hint: Any) -> tuple[Any, ...]:
     return (hint,)
 
 
-def _run(attribute: str, method_name: str, names: list[tuple[str, bool]],
+def _run(attribute: str, method_name: str, names: list[tuple[str, bool]], service: str,
          args: argparse.Namespace) -> int:
-    from ksz_client.cli._context import client_from_args
+    from ksz_client.cli._context import CallInfo, client_from_args
     from ksz_client.cli._render import exit_code, render
 
     kwargs = {name: getattr(args, name) for name, positional in names
               if positional or getattr(args, name) is not None}
-    with client_from_args(args) as client:
-        result = getattr(getattr(client, attribute), method_name)(**kwargs)
-    if args.json:
+    args.call_info = CallInfo(service=service, ssins=_typed_ssins(kwargs.values()))
+    try:
+        with client_from_args(args) as client:
+            result = getattr(getattr(client, attribute), method_name)(**kwargs)
+    except Exception:
+        if args.raw:
+            _print_raw(args, missing_ok=True)  # a refusal's answer is worth seeing too
+        raise
+    if args.raw:
+        _print_raw(args)
+    elif args.json:
         from ksz_client.cli._output import print_json
 
         print_json(result)
@@ -153,4 +187,26 @@ def _run(attribute: str, method_name: str, names: list[tuple[str, bool]],
     return exit_code(result)
 
 
-__all__ = ["EXIT_BUSINESS", "EXIT_OK", "register"]
+def _print_raw(args: argparse.Namespace, *, missing_ok: bool = False) -> None:
+    recorder = args.call_info.recorder
+    text = recorder.raw() if recorder is not None else None
+    if text is not None:
+        sys.stdout.write(text + "\n")
+    elif not missing_ok:
+        sys.stderr.write("ksz: no answer was received (nothing to show with --raw)\n")
+
+
+def _typed_ssins(values: typing.Iterable[Any]) -> tuple[str, ...]:
+    """The valid SSINs among the command's arguments, as the user typed them."""
+    from ksz_client import ssin
+
+    found: list[str] = []
+    for value in values:
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            if isinstance(item, str) and ssin.is_valid(item, allow_test=True):
+                found.append(ssin.format(item))
+    return tuple(found)
+
+
+__all__ = ["EXIT_BUSINESS", "EXIT_OK", "JSON_RULES", "register"]

@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
+from ksz_client.types import Period
 
-__all__ = ["RENDERERS", "exit_code", "render"]
+__all__ = ["RENDERERS", "code_text", "exit_code", "render"]
 
 _META = ("status", "receipt")
 
@@ -541,11 +542,15 @@ def _scalar(value: Any) -> str | None:
     if value is None or value == ():
         return None
     if isinstance(value, enum.Enum):
-        return str(value.value)
-    if isinstance(value, _dt.date | _dt.datetime):
+        return code_text(value)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Period):
+        return f"{value.start} - {value.end or '(open)'}"
     if dataclasses.is_dataclass(value) and type(value).__str__ is object.__str__:
         return None  # a structure, shown as nested lines
     if hasattr(value, "formatted"):
@@ -553,7 +558,51 @@ def _scalar(value: Any) -> str | None:
     return str(value)
 
 
-def _lines(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+def code_text(member: enum.Enum) -> str:
+    """A code with its meaning: ``M (male)``, ``DOLS0004 (partial no nr data)``, ``stu (student
+    ...)``; the member's ``meaning`` / ``description`` / ``label`` when it has one, else its
+    name when the name says more than the code."""
+    code = str(member.value)
+    for attribute in ("meaning", "description", "label"):
+        text = getattr(member, attribute, None)
+        if isinstance(text, str) and text and text.casefold() != code.casefold():
+            return f"{code} ({text})"
+    name = member.name.replace("_", " ").lower()
+    if name.replace(" ", "") == code.replace("_", "").replace(" ", "").lower() \
+            or name.startswith("code "):
+        return code
+    return f"{code} ({name})"
+
+
+def _flat(element: Any) -> bool:
+    """A record whose fields all fit in one table cell each."""
+    for f in dataclasses.fields(element):
+        item = getattr(element, f.name)
+        if isinstance(item, tuple) and item and dataclasses.is_dataclass(item[0]):
+            return False
+        if dataclasses.is_dataclass(item) and _scalar(item) is None:
+            return False
+    return True
+
+
+def _table_of(items: tuple[Any, ...]) -> str:
+    from ksz_client.cli._output import table
+
+    names = [f.name for f in dataclasses.fields(items[0])]
+    rows = [[_cell(getattr(e, n)) for n in names] for e in items]
+    keep = [i for i in range(len(names)) if any(r[i] for r in rows)]  # drop empty columns
+    return table([[r[i] for i in keep] for r in rows],
+                 header=[names[i].replace("_", " ") for i in keep])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(t for t in (_scalar(v) for v in value) if t)
+    return _scalar(value) or ""
+
+
+def _lines(value: Any, prefix: str = "",
+           tables: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for f in dataclasses.fields(value):
         if not prefix and f.name in _META:
@@ -561,12 +610,17 @@ def _lines(value: Any, prefix: str = "") -> list[tuple[str, str]]:
         item = getattr(value, f.name)
         key = f"{prefix}{f.name.replace('_', ' ')}"
         if isinstance(item, tuple) and item and dataclasses.is_dataclass(item[0]):
+            same = all(type(e) is type(item[0]) for e in item)
+            if tables is not None and same and _scalar(item[0]) is None \
+                    and all(_flat(e) for e in item):
+                tables.append((key, _table_of(item)))  # a list of records reads as a table
+                continue
             for i, element in enumerate(item, start=1):
                 text = _scalar(element)
                 if text is not None:
                     out.append((f"{key} {i}", text))
                 else:
-                    out.extend(_lines(element, f"{key} {i} / "))
+                    out.extend(_lines(element, f"{key} {i} / ", tables))
             continue
         if isinstance(item, tuple):
             text = ", ".join(t for t in (_scalar(i) for i in item) if t) or None
@@ -575,15 +629,20 @@ def _lines(value: Any, prefix: str = "") -> list[tuple[str, str]]:
         if text is not None:
             out.append((key, text))
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            out.extend(_lines(item, f"{key} / "))
+            out.extend(_lines(item, f"{key} / ", tables))
     return out
 
 
 def _generic(result: Any) -> str:
     if not dataclasses.is_dataclass(result):
         return str(result)
-    lines = _lines(result)
-    if not lines:
+    tables: list[tuple[str, str]] = []
+    lines = _lines(result, tables=tables)
+    if not lines and not tables:
         return "no data"
-    width = max(len(k) for k, _ in lines)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
+    blocks = []
+    if lines:
+        width = max(len(k) for k, _ in lines)
+        blocks.append("\n".join(f"{k.ljust(width)}  {v}" for k, v in lines))
+    blocks += [f"{key}\n{text}" for key, text in tables]
+    return "\n\n".join(blocks)

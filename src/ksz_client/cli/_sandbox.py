@@ -98,7 +98,8 @@ def run_serve(args: argparse.Namespace) -> int:
         # Before "listening" is printed: whoever waits for that line may stop us at once.
         _stop_on_signals()
         if args.write_config:
-            path = sandbox.write_config(args.write_config)
+            # Commands run one by one: the audit log keeps the integrations between them.
+            path = sandbox.write_config(args.write_config, audit_log=True)
             sys.stdout.write(f"client configuration written to {path}\n")
         if args.state:
             sys.stdout.write(f"state kept in {args.state}\n")

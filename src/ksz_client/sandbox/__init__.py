@@ -276,8 +276,13 @@ class Sandbox:
 
     # --- client configuration --------------------------------------------------------------
 
-    def write_config(self, path: str | os.PathLike[str]) -> Path:
-        """Write a client ``ksz.toml`` for this sandbox, with its key files beside it."""
+    def write_config(self, path: str | os.PathLike[str], *, audit_log: bool = False) -> Path:
+        """Write a client ``ksz.toml`` for this sandbox, with its key files beside it.
+
+        With ``audit_log`` the configuration also keeps an audit log
+        (``ksz-audit.sqlite3`` beside it): the register of integrations then
+        outlives one process, as ``ksz`` commands run one after the other need.
+        """
         target = Path(path)
         folder = target.parent
         folder.mkdir(parents=True, exist_ok=True)
@@ -311,7 +316,8 @@ class Sandbox:
             "\n[trust]\n"
             'ksz_certificates = ["sandbox-signing-cert.pem"]\n'
             f"{ca_bundle}"
-            "\n# [context]\n"
+            + ('\n[audit]\npath = "ksz-audit.sqlite3"\n' if audit_log else "")
+            + "\n# [context]\n"
             '# user = "social-worker-42"\n'
             '# legal_context = "PCSA:SOCIAL_INQUIRY"\n',
             encoding="utf-8",

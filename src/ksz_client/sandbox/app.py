@@ -120,11 +120,17 @@ def build_response(
         f"{{{service.namespace}}}{operation.response_element}",
         nsmap={"ns": service.namespace},
     )
-    root.append(copy.deepcopy(_xml.req(request, "informationCustomer")))
+    if service.common_blocks:
+        root.append(copy.deepcopy(_xml.req(request, "informationCustomer")))
     cbss = _xml.sub(root, "informationCBSS")
     _xml.sub(cbss, "ticketCBSS", ticket)
     _xml.sub(cbss, "timestampReceive", _soap.timestamp(received))
     _xml.sub(cbss, "timestampReply", _soap.timestamp(replied))
+    if not service.common_blocks:
+        # TestConnectionService: informationCBSS, then the service's own elements.
+        if answer.fill is not None:
+            answer.fill(root)
+        return root
     _xml.sub(root, "legalContext", _xml.req_text(request, "legalContext"))
     criteria = request.find("criteria")
     if criteria is not None:
@@ -364,20 +370,23 @@ class SandboxApp:
         caller = self.organisations.get(_organisation(payload))
         legal_context = _xml.opt_text(payload, "legalContext") or ""
         answer: Answer | None = None
-        if caller is None or (service.carries_legal_context
-                              and legal_context not in self.accepted_legal_contexts(service)):
+        # Without the common blocks (TestConnectionService) the request names no
+        # organisation or legal context: the verified signature is all there is.
+        if service.common_blocks and (
+                caller is None or (service.carries_legal_context
+                                   and legal_context not in self.accepted_legal_contexts(service))):
             # An unknown organisation and a legal context the service refuses look alike
             # at the KSZ: not allowed for this legal context and these credentials.
             answer = Answer(make_status("NO_RESULT", "MSG00013"))
         elif (service.needs_integration_for(operation) and subject is not None
+              and caller is not None
               and not self.state.is_integrated(caller.cbe_number, subject, received.date())):
             answer = Answer(make_status("NO_RESULT", "MSG00012"))
         if answer is None:
-            assert caller is not None
             context = HandlerContext(
                 population=self.population, legal_context=legal_context,
-                organisation=caller.cbe_number, now=received, state=self.state,
-                ticket=ticket, caller=caller,
+                organisation=caller.cbe_number if caller is not None else "", now=received,
+                state=self.state, ticket=ticket, caller=caller, certificate=verified.certificate,
             )
             handler = HANDLERS[(service.name, operation.name)]
             try:

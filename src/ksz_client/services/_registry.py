@@ -148,6 +148,9 @@ BINDINGS: Final[tuple[ServiceBinding, ...]] = (
                    "ksz_client.services.flanders", "QualificationCertificateService"),
     ServiceBinding("inburgering", "InburgeringService",
                    "ksz_client.services.flanders", "InburgeringService"),
+    ServiceBinding("test_connection", "TestConnectionService",
+                   "ksz_client.services.test_connection", "TestConnectionService"),
+    ServiceBinding("vesta", "VESTA", "ksz_client.services.vesta", "VestaService"),
 )
 
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from cryptography import x509
+
 from ksz_client import _xml
 from ksz_client.sandbox.organisations import SandboxOrganisation
 from ksz_client.sandbox.population import Population
@@ -55,6 +57,8 @@ class HandlerContext:
     ticket: str = ""
     """The KSZ ticket (``ticketCBSS`` / SSDN ``Ticket``) of this answer."""
     caller: SandboxOrganisation | None = None
+    certificate: x509.Certificate | None = None
+    """The certificate whose WS-Security signature the request carried (verified)."""
 
     @property
     def today(self) -> _dt.date:

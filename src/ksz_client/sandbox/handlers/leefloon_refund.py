@@ -7,7 +7,8 @@ overlaps the search period. Modelled behaviour (no public source):
 
 - the POD-MI decides at once: an attest is ``ACCEPTED`` on the day it is
   registered, ``STOPPED`` once its end is communicated; RequestType ``RIS``
-  lists the quality code 2 attests, ``STATUT65`` the quality code 3 ones;
+  lists the quality code 2 attests, ``STATUT65`` the quality code 3 ones and
+  the Law of 1965 decisions (forms A, B1, B2, D1, D2, F, C: `wet65.statut65_decisions`);
   EXONERATIONSART35 and GPMI_PIIS have no sandbox data
   (an empty, successful reply);
 - an attest needs an integration of the person by this OCMW for ITS quality
@@ -54,6 +55,7 @@ from ksz_client.sandbox.handlers._legacy_ssdn import (
     check_contract,
     person_index,
 )
+from ksz_client.sandbox.handlers.wet65 import statut65_decisions
 from ksz_client.sandbox.state import Record
 from ksz_client.services.leefloon_refund import _wire
 from ksz_client.services.leefloon_refund.models import (
@@ -359,6 +361,9 @@ def list_of_attestations(ctx: HandlerContext, request: _xml.Element) -> SsdnAnsw
             if (_TYPE_OF_CODE[attest.quality_code] == asked.request_type
                     and _overlaps(attest.period, asked.period)):
                 decisions.append(_decision(ctx, record))
+        if asked.request_type == "STATUT65":
+            # The Law of 1965 decisions (forms A..F) are equivalent leefloon decisions too.
+            decisions.extend(statut65_decisions(ctx.state, asked.ssin, asked.period))
         if asked.request_type == "PRIME_INSTALLATION":
             decisions.extend(_premium_decision(r)
                              for r in ctx.state.records(PREMIUM_KIND, ssin=asked.ssin)

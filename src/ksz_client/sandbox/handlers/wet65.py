@@ -48,17 +48,24 @@ from ksz_client import _contracts, _xml
 from ksz_client._exceptions import ValidationError
 from ksz_client.audit._guard import belgian_today
 from ksz_client.sandbox.handlers import HandlerContext, SsdnAnswer, handles_ssdn, ssdn_error
+from ksz_client.sandbox.state import RecordValue, SandboxState
+from ksz_client.services.leefloon_refund.models import Attestation
 from ksz_client.services.wet65 import _wire
 from ksz_client.services.wet65.models import (
+    AcceptedShare,
+    CareRefund,
+    DecisionOnAmounts,
     Evaluation,
     FormError,
     FormResult,
+    MonthlyRefund,
     RecoveryResult,
     RefundedAid,
+    RefundRequest,
     RefundResult,
     RequestedAid,
 )
-from ksz_client.types import Money
+from ksz_client.types import Money, Month, Period
 
 __all__ = [
     "AB_KIND",
@@ -95,7 +102,18 @@ NOT_REFUNDABLE: Final = "B00002"
 F_KIND: Final = "wet65-f"
 """The state's record kind of the recoveries accepted."""
 NO_REFUND: Final = "F00001"
-"""ErrorsOnForm code: the POD MI refunds nothing on this attest."""
+"""ErrorsOnForm code: the POD MI refunds nothing on this attest (no B1 kept on it)."""
+A_KIND: Final = "wet65-a"
+"""The state's record kind of the A forms accepted."""
+B2_KIND: Final = "wet65-b2"
+"""The state's record kind of the B2 forms accepted."""
+D1_KIND: Final = "wet65-d1"
+"""The state's record kind of the D1 forms accepted."""
+D2_KIND: Final = "wet65-d2"
+"""The state's record kind of the D2 forms accepted."""
+
+
+_NONE: tuple[FormError, ...] = ()
 
 
 def _refused(code: str, text: str) -> tuple[Evaluation, tuple[FormError, ...]]:
@@ -116,25 +134,88 @@ def _person(ctx: HandlerContext, ssin: str) -> SsdnAnswer | None:
 
 @handles_ssdn("OCMWCPASWet65Loi65AB")
 def send_decision_ab(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
-    """Evaluate a refund form (CommonDecisionB1) and keep it when (partly) accepted."""
+    """Evaluate forms A, B1 and B2 and keep those (partly) accepted."""
     schema = _contracts.schema("OCMWCPASWet65Loi65AB")
     assert schema is not None
     try:
-        file, ssin, form = _wire.read_ab_request(request)
+        asked = _wire.read_ab_forms(request)
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
     if not schema.validate(request):
         return ssdn_error(INVALID, "the request does not conform to the Loi65 A/B contract")
+    file, ssin = asked.file, asked.ssin
     if file.cbe_number != ctx.organisation:
         return ssdn_error("MSG00013", "an OCMW sends the forms of its own files only")
-    refused = _person(ctx, ssin)
-    if refused is not None:
-        return refused
+    others = [s.ssin for s in (asked.identification.secondary if asked.identification else ())]
+    others += [f.ssin or ssin for f in asked.individual]
+    for number in (ssin, *others):
+        refused = _person(ctx, number)
+        if refused is not None:
+            return refused
     state = ctx.state
     if state is None:
         return ssdn_error("MSG00003", "unexpected internal error")
     today = belgian_today(ctx.now)
+    reply = etree.Element(_wire.q(_wire.AB_REPLY), nsmap={"l65": _wire.NS, "c65": _wire.COMMON})
+    original = request.find(_wire.qc("FileIdentification"))
+    assert original is not None
+    reply.append(copy.deepcopy(original))
+    if asked.identification is not None:
+        form_a = asked.identification
+        evaluation, errors = Evaluation.ACCEPTED, _NONE
+        if form_a.entry_date > today:
+            evaluation, errors = _refused(BAD_DATES, "a date of the form lies in the future")
+        reference = f"{state.next_sequence('wet65-reference'):010d}"
+        if evaluation is Evaluation.ACCEPTED:
+            state.add_record(A_KIND, _decision_data(
+                "A", form_a.attest_id, reference, form_a.entry_date, form_a.entry_date,
+                evaluation=evaluation, file=file.file_id), ssin=ssin, ticket=ctx.ticket,
+                at=ctx.now, organisation=file.cbe_number)
+        _wire.write_ab_result(reply, RefundResult(
+            attest_id=form_a.attest_id, reference_pod=reference, ssin=ssin, suffix=0,
+            entry_date=form_a.entry_date, evaluation=evaluation, refunded=(), errors=errors))
+    if asked.refund is not None:
+        _evaluate_b1(ctx, reply, file.file_id, ssin, asked.refund, today=today)
+    for decision in asked.individual:
+        evaluation, errors = Evaluation.ACCEPTED, _NONE
+        if decision.entry_date > today or decision.decision_date > today:
+            evaluation, errors = _refused(BAD_DATES, "a date of the form lies in the future")
+        reference = f"{state.next_sequence('wet65-reference'):010d}"
+        number = decision.ssin or ssin
+        if evaluation is Evaluation.ACCEPTED:
+            state.add_record(B2_KIND, _decision_data(
+                "B2", decision.attest_id, reference, decision.entry_date,
+                decision.decision_date, evaluation=evaluation, file=file.file_id,
+                suffix=decision.suffix), ssin=ssin, ticket=ctx.ticket, at=ctx.now,
+                organisation=file.cbe_number)
+        refunded = tuple(aid for aid, asked_for in (
+            (RefundedAid.AMBULANT_MEDICAL_AND_PHARMACEUTICAL, decision.ambulant_costs),
+            (RefundedAid.HOSPITALIZATION, decision.hospitalization_costs)) if asked_for)
+        _wire.write_ab_result(reply, RefundResult(
+            attest_id=decision.attest_id, reference_pod=reference, ssin=number,
+            suffix=decision.suffix, entry_date=decision.entry_date, evaluation=evaluation,
+            refunded=refunded if evaluation is Evaluation.ACCEPTED else (), errors=errors,
+            maximum_date=(decision.decision_date
+                          + _dt.timedelta(days=decision.duration.total_days - 1)
+                          if evaluation is Evaluation.ACCEPTED else None)))
+    return SsdnAnswer(payload=reply)
+
+
+def _decision_data(form: str, attest_id: str, reference: str, entry: _dt.date,
+                   decided: _dt.date, *, evaluation: Evaluation, end: _dt.date | None = None,
+                   cents: int | None = None, **more: RecordValue) -> dict[str, RecordValue]:
+    """What a kept decision holds for ListOfAttestations (STATUT65) to list it."""
+    return {"form": form, "attest": attest_id, "reference": reference,
+            "entry": entry.isoformat(), "decision": decided.isoformat(),
+            "end": end.isoformat() if end else None, "evaluation": evaluation.value,
+            "cents": cents, **more}
+
+
+def _evaluate_b1(ctx: HandlerContext, reply: _xml.Element, file_id: str, ssin: str,
+                 form: RefundRequest, *, today: _dt.date) -> None:
+    state = ctx.state
+    assert state is not None
     refunded = tuple(RefundedAid(a.value) for a in form.aids if a is not RequestedAid.OTHER)
     errors: tuple[FormError, ...] = ()
     if form.entry_date > today or form.decision_date > today:
@@ -149,27 +230,22 @@ def send_decision_ab(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
         evaluation = Evaluation.ACCEPTED
     reference = f"{state.next_sequence('wet65-reference'):010d}"
     granted = evaluation is not Evaluation.REFUSED
+    maximum = form.decision_date + _dt.timedelta(days=form.duration.total_days - 1)
     if granted:
-        state.add_record(AB_KIND, {
-            "file": file.file_id, "reference": reference,
-            "decision": form.decision_date.isoformat(),
-            "aids": ",".join(sorted(a.value for a in refunded)),
-        }, ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=file.cbe_number,
+        state.add_record(AB_KIND, _decision_data(
+            "B1", form.attest_id, reference, form.entry_date, form.decision_date,
+            evaluation=evaluation, end=maximum, file=file_id,
+            aids=",".join(sorted(a.value for a in refunded))),
+            ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=ctx.organisation,
             key=form.attest_id)
-    reply = etree.Element(_wire.q(_wire.AB_REPLY), nsmap={"l65": _wire.NS, "c65": _wire.COMMON})
-    original = request.find(_wire.qc("FileIdentification"))
-    assert original is not None
-    reply.append(copy.deepcopy(original))
     _wire.write_ab_result(reply, RefundResult(
         attest_id=form.attest_id, reference_pod=reference, ssin=ssin, suffix=0,
         entry_date=form.entry_date, evaluation=evaluation,
         refunded=refunded if granted else (),
         percentage=10000 if granted else None, errors=errors,
         proofs_checked="INPROGRESS" if form.juridical_procedure else "CHECKED",
-        maximum_date=(form.decision_date + _dt.timedelta(days=form.duration.total_days - 1)
-                      if granted else None),
+        maximum_date=maximum if granted else None,
     ))
-    return SsdnAnswer(payload=reply)
 
 
 @handles_ssdn("OCMWCPASWet65Loi65DF")
@@ -178,17 +254,21 @@ def send_decision_df(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     schema = _contracts.schema("OCMWCPASWet65Loi65DF")
     assert schema is not None
     try:
-        file, forms = _wire.read_df_request(request)
+        asked = _wire.read_df_forms(request)
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
     if not schema.validate(request):
         return ssdn_error(INVALID, "the request does not conform to the Loi65 D/F contract")
-    if not forms:
-        return ssdn_error(MISSING, "mandatory argument missing: RecoveringFormF")
+    file, forms = asked.file, asked.recoveries
+    if not forms and asked.monthly is None and not asked.care:
+        return ssdn_error(MISSING, "mandatory argument missing: RefundformD1, RefundFormD2 or "
+                          "RecoveringFormF")
     if file.cbe_number != ctx.organisation:
         return ssdn_error("MSG00013", "an OCMW sends the forms of its own files only")
-    for ssin, _ in forms:
+    numbers = [s for s, _ in forms] + [f.ssin or "" for f in asked.care]
+    numbers += [asked.monthly[0]] if asked.monthly else []
+    for ssin in numbers:
         refused = _person(ctx, ssin)
         if refused is not None:
             return refused
@@ -200,6 +280,10 @@ def send_decision_df(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     original = request.find(_wire.qc("FileIdentification"))
     assert original is not None
     reply.append(copy.deepcopy(original))
+    if asked.monthly is not None:
+        _evaluate_d1(ctx, reply, file.file_id, *asked.monthly, today=today)
+    for care in asked.care:
+        _evaluate_d2(ctx, reply, file.file_id, care, today)
     for ssin, form in forms:
         errors: tuple[FormError, ...] = ()
         if form.reference_date > today:
@@ -211,11 +295,11 @@ def send_decision_df(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
         reference = f"{state.next_sequence('wet65-reference'):010d}"
         total: Money | None = None
         if evaluation is Evaluation.ACCEPTED:
-            state.add_record(F_KIND, {
-                "attest": form.attest_id, "file": file.file_id, "reference": reference,
-                "cents": form.amount.cents, "type": form.kind,
-                "date": form.reference_date.isoformat(),
-            }, ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=file.cbe_number)
+            state.add_record(F_KIND, _decision_data(
+                "F", form.attest_id, reference, form.reference_date, today,
+                evaluation=evaluation, cents=form.amount.cents, file=file.file_id, type=form.kind,
+                date=form.reference_date.isoformat(),
+            ), ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=file.cbe_number)
             total = Money.from_cents(sum(
                 int(r.data["cents"] or 0) for r in state.records(F_KIND, ssin=ssin)
                 if r.data.get("attest") == form.attest_id))
@@ -264,13 +348,128 @@ def send_decision_c(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
             evaluation = Evaluation.ACCEPTED
         reference = f"{state.next_sequence('wet65-reference'):010d}"
         if evaluation is Evaluation.ACCEPTED:
-            state.add_record(C_KIND, {
-                "file": file.file_id, "suffix": form.suffix, "reference": reference,
-                "decision": form.decision_date.isoformat(), "nature": form.nature,
-                "reason": form.reason,
-            }, ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=file.cbe_number,
+            state.add_record(C_KIND, _decision_data(
+                "C", form.attest_id, reference, form.entry_date, form.decision_date,
+                evaluation=evaluation, file=file.file_id, suffix=form.suffix,
+                nature=form.nature, reason=form.reason,
+            ), ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=file.cbe_number,
                 key=form.attest_id)
         _wire.write_result(reply, "DecisionResultC", FormResult(
             entry_date=form.entry_date, attest_id=form.attest_id, reference_pod=reference,
             ssin=ssin, suffix=form.suffix, evaluation=evaluation, errors=errors))
     return SsdnAnswer(payload=reply)
+
+
+def _share(amount: Money | None) -> AcceptedShare | None:
+    # The sandbox's POD MI accepts every amount asked on a refunded attest, all of it.
+    return AcceptedShare(amount, 100) if amount is not None else None
+
+
+def _money_sum(amounts: tuple[Money, ...]) -> Money | None:
+    return Money.from_cents(sum(a.cents for a in amounts)) if amounts else None
+
+
+def _evaluate_d1(ctx: HandlerContext, reply: _xml.Element, file_id: str, ssin: str,
+                 form: MonthlyRefund, *, today: _dt.date) -> None:
+    state = ctx.state
+    assert state is not None
+    errors: tuple[FormError, ...] = ()
+    if form.month > Month.parse(today):
+        evaluation, errors = _refused(BAD_DATES, "the reference month lies in the future")
+    elif not state.records(AB_KIND, key=form.attest_id):
+        evaluation, errors = _refused(NO_REFUND, "the POD MI refunds nothing on this attest")
+    else:
+        evaluation = Evaluation.ACCEPTED
+    reference = f"{state.next_sequence('wet65-reference'):010d}"
+    accepted = evaluation is Evaluation.ACCEPTED
+    first = _dt.date(form.month.year, form.month.month, 1)
+    if accepted:
+        state.add_record(D1_KIND, _decision_data(
+            "D1", form.attest_id, reference, first, today, evaluation=evaluation,
+            cents=form.total.cents,
+            file=file_id), ticket=ctx.ticket, at=ctx.now, ssin=ssin,
+            organisation=ctx.organisation)
+    paid = form.delivered
+    decision = DecisionOnAmounts(
+        financial=_share(paid.financial.amount if paid.financial else None),
+        medical=_share(_money_sum(paid.medical)),
+        pharmaceutical=_share(_money_sum(paid.pharmaceutical)),
+        mut_base_contribution=_share(paid.mut_base_contribution),
+        mut_complementary_contribution=_share(paid.mut_complementary_contribution),
+        mut_regularization=_share(paid.mut_regularization),
+        repatriation=_share(paid.repatriation), placement=_share(paid.placement),
+        housing=_share(paid.housing),
+        birth_allowance=_share(paid.birth_allowance.amount if paid.birth_allowance else None),
+        child_allowance=_share(paid.child_allowance.amount if paid.child_allowance else None),
+        primary_aids=form.primary_aids, partner_aids=form.partner_aids,
+        other=_share(paid.other),
+    ) if accepted else None
+    _wire.write_df_result(reply, RecoveryResult(
+        attest_id=form.attest_id, reference_pod=reference, ssin=ssin, suffix=0,
+        evaluation=evaluation, errors=errors, month=form.month, decision=decision,
+        total_accepted=form.total if accepted else None))
+
+
+def _evaluate_d2(ctx: HandlerContext, reply: _xml.Element, file_id: str, form: CareRefund,
+                 today: _dt.date) -> None:
+    state = ctx.state
+    assert state is not None
+    ssin = form.ssin or ""
+    errors: tuple[FormError, ...] = ()
+    if form.entry_date > today:
+        evaluation, errors = _refused(BAD_DATES, "the entry date lies in the future")
+    elif not state.records(AB_KIND, key=form.attest_id):
+        evaluation, errors = _refused(NO_REFUND, "the POD MI refunds nothing on this attest")
+    else:
+        evaluation = Evaluation.ACCEPTED
+    reference = f"{state.next_sequence('wet65-reference'):010d}"
+    accepted = evaluation is Evaluation.ACCEPTED
+    if accepted:
+        state.add_record(D2_KIND, _decision_data(
+            "D2", form.attest_id, reference, form.entry_date, today,
+            evaluation=evaluation, cents=form.total.cents, file=file_id, suffix=form.suffix),
+            ticket=ctx.ticket, at=ctx.now, ssin=ssin, organisation=ctx.organisation)
+    decision = DecisionOnAmounts(
+        bills=tuple((b.number, b.amount) for b in form.bills),
+        remaining_hospital_costs=form.remaining_hospital_costs,
+        ambulant_medical=form.ambulant_medical,
+        ambulant_pharmaceutical=form.ambulant_pharmaceutical,
+    ) if accepted else None
+    _wire.write_df_result(reply, RecoveryResult(
+        attest_id=form.attest_id, reference_pod=reference, ssin=ssin, suffix=form.suffix,
+        evaluation=evaluation, errors=errors, entry_date=form.entry_date, decision=decision,
+        total_accepted=form.total if accepted else None))
+
+
+STATUT65_KINDS: Final = (A_KIND, AB_KIND, B2_KIND, D1_KIND, D2_KIND, F_KIND, C_KIND)
+"""The state's record kinds of the Law of 1965 decisions ListOfAttestations lists."""
+
+
+def statut65_decisions(state: SandboxState, ssin: str, period: Period) -> list[Attestation]:
+    """The POD MI's Law of 1965 decisions about a person (ListOfAttestations STATUT65).
+
+    Every form the sandbox's POD MI kept (A, B1, B2, D1, D2, F, C) of any
+    OCMW whose days (entry to end of the right) overlap the search period;
+    Reference is the UniqueAttestID, FormType the form, Amount a D1/D2 total
+    or an F's amount recovered.
+    """
+    found = []
+    for kind in STATUT65_KINDS:
+        for record in state.records(kind, ssin=ssin):
+            data = record.data
+            if "form" not in data:
+                continue
+            entry = _dt.date.fromisoformat(str(data["entry"]))
+            end = _dt.date.fromisoformat(str(data["end"])) if data.get("end") else None
+            if not (entry <= (period.end or entry) and (end or entry) >= period.start):
+                continue
+            cents = data.get("cents")
+            found.append(Attestation(
+                ssin=ssin, cpas_kbo_number=str(record.organisation), entry_date=entry,
+                attest_type_code="STATUT65", attest_type_description="Law of 1965 decision",
+                form_type=str(data["form"]), duration=None,
+                decision_date=_dt.date.fromisoformat(str(data["decision"])),
+                reference=str(data["attest"]), status=str(data["evaluation"]),
+                relation_type="BENEFICIARY", end_date=end,
+                amount=Money.from_cents(int(str(cents))) if cents is not None else None))
+    return found

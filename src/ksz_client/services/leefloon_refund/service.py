@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
 __all__ = ["AttestationsService", "OrganicLawService", "RecoveredAmountService",
-           "RegisterAttestService", "StopAttestService", "request_type_of"]
+           "RegisterAttestService", "StopAttestService", "reconcile_with_listing",
+           "request_type_of"]
 
 _NO_PERIOD: Final = "GPMI_PIIS"
 _PREMIUM: Final = "PRIME_INSTALLATION"
@@ -136,6 +138,36 @@ class _Base:
                     note=f"ListOfAttestations (ticket {listing.receipt.ticket_cbss}): {what} "
                     f"{'applied' if applied else 'not applied'}")
         return True
+
+
+def reconcile_with_listing(
+    client: KszClient,
+    call_id: str,
+    ssin: str,
+    *,
+    operation: str,
+    request_type: str,
+    period: Period,
+    quality_code: int,
+    applied: Callable[[AttestationList], bool],
+    context: CallContext | None,
+) -> Reconciliation:
+    """Reconcile an in-doubt POD-MI mutation with one ListOfAttestations, and record it.
+
+    The mechanism every POD-MI reconciliation shares (registerAttest and the
+    others here, the Law of 1965 forms): list the person's decisions of
+    `request_type` over `period` for `quality_code` (finality as for the
+    mutation), let `applied` judge the listing, record the outcome with
+    `AuditLog.resolve` when auditing is on.
+    """
+    lister = AttestationsService(client)
+    subject = client._validate_ssin(ssin)
+    listing = lister._list(subject, check_request_type(request_type), period,
+                           lister._with_code(context, quality_code))
+    found = applied(listing)
+    recorded = lister._resolve(call_id, operation, found, listing, context)
+    return Reconciliation(call_id=call_id, operation=operation, applied=found, listing=listing,
+                          recorded=recorded)
 
 
 class RegisterAttestService(_Base):

@@ -96,12 +96,20 @@ class _Reader:
 # --- L036: consultation ---------------------------------------------------------------
 
 
-def write_consult(payload: _xml.Element, ssin: str, query: L036Query) -> None:
-    """Fill ``L036RequestReply`` (the payload root the pipeline made) with one page's request."""
+def write_consult(payload: _xml.Element, ssin: str, query: L036Query,
+                  ticket: str | None = None) -> None:
+    """Fill ``L036RequestReply`` (the payload root the pipeline made) with one page's request.
+
+    The UniqueReference is the query's (a following page repeats its
+    listing's), else `ticket`: the first page's own SSDN Reference.
+    """
     assert query.period.end is not None  # L036Query refuses an open period
+    unique = query.unique_reference or ticket
+    if not unique:
+        raise ValidationError("an L036 request carries its unique reference")
     l036 = _xml.sub(payload, q("L036"))
     l036.set("processType", "L")
-    _xml.sub(l036, q("UniqueReference"), query.unique_reference)
+    _xml.sub(l036, q("UniqueReference"), unique)
     _xml.sub(l036, q("INSS"), ssin)
     _write_period(l036, query.period)
     if query.next_reference:

@@ -129,14 +129,16 @@ class L036Query:
     """An L036 request: the period to list and, after the first page, where to go on."""
 
     period: Period
-    unique_reference: str
+    unique_reference: str | None
+    """The listing's UniqueReference; None on a listing's first page, whose
+    UniqueReference is that call's own ticket (the SSDN Reference)."""
     next_reference: str | None = None
 
     def __post_init__(self) -> None:
         if self.period.end is None:
             raise ValidationError("an L036 period has an end")
         _check_period(self.period, "an L036 period")
-        if not self.unique_reference:
+        if self.unique_reference is not None and not self.unique_reference:
             raise ValidationError("an L036 request carries its unique reference")
 
 

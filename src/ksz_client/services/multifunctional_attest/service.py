@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from ksz_client import catalogue
+from ksz_client._client import WithTicket
 from ksz_client._exceptions import ResponseError, ValidationError
 from ksz_client.audit import organisation_id
 from ksz_client.audit._guard import belgian_today
@@ -95,14 +95,16 @@ class L036Service:
                next_reference: str | None, unique_reference: str | None) -> L036Query:
         last = _opt_date(end, "end") or _today(self._client)
         first = _opt_date(start, "start") or last.replace(month=1, day=1)
-        return L036Query(Period(first, last), unique_reference or str(uuid.uuid4()),
-                         next_reference or None)
+        return L036Query(Period(first, last), unique_reference or None, next_reference or None)
 
     def _page(self, subject: Ssin, query: L036Query, context: CallContext | None) -> L036Page:
+        # A listing's first page has no UniqueReference yet: it is that call's ticket (the
+        # SSDN Reference), so the KSZ, the audit log and the listing name it alike.
         reply = self._client._call(
             self.service,
             "consultL036",
-            lambda payload: _wire.write_consult(payload, str(subject), query),
+            WithTicket(lambda payload, ticket: _wire.write_consult(
+                payload, str(subject), query, ticket)),
             context=context,
             subjects=(str(subject),),
         )
@@ -111,8 +113,8 @@ class L036Service:
             # The same reference again would page forever.
             _loop()
         return L036Page(attests=attests, next_reference=following,
-                        unique_reference=query.unique_reference, status=reply.status,
-                        receipt=reply.receipt, warnings=reply.warnings)
+                        unique_reference=query.unique_reference or reply.receipt.ticket,
+                        status=reply.status, receipt=reply.receipt, warnings=reply.warnings)
 
     @operation("consultL036")
     def page(
@@ -139,7 +141,8 @@ class L036Service:
             start: first day of the period, YYYY-MM-DD (default: 1 January of the end's year)
             end: last day of the period, YYYY-MM-DD (default: today)
             next_reference: the NextAnswerReference of the previous page
-            unique_reference: the UniqueReference of the listing (default: a new one)
+            unique_reference: the UniqueReference of the listing (default: this call's
+                ticket, the SSDN Reference, which a first page's listing takes)
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
@@ -176,7 +179,8 @@ class L036Service:
             if page.next_reference in seen:
                 _loop()
             seen.add(page.next_reference)
-            query = dataclasses.replace(query, next_reference=page.next_reference)
+            query = dataclasses.replace(query, unique_reference=page.unique_reference,
+                                        next_reference=page.next_reference)
         _loop()
 
     @operation("consultL036")
@@ -259,11 +263,12 @@ class A036Service:
         # that the person is integrated for this benefit, and the audit says why.
         context = (context or CallContext()).merged(
             CallContext(quality_code=request.benefit.quality_code))
-        reference = str(uuid.uuid4())
+        # Its UniqueReference is the call's ticket: the in-doubt record names what the KSZ got.
         reply = self._client._call(
             self.service,
             "sendA036",
-            lambda payload: _wire.write_send(payload, str(subject), reference, request),
+            WithTicket(lambda payload, ticket: _wire.write_send(
+                payload, str(subject), ticket, request)),
             context=context,
             subjects=(str(subject),),
         )
