@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from ksz_client import _xml, catalogue
 from ksz_client._exceptions import FaultDetail, NoResult, ValidationError
+from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.dolsis import _wire
@@ -42,15 +43,6 @@ __all__ = ["DolsisService"]
 
 _EARLIEST_DAY: Final = _dt.date(1990, 1, 1)
 _AHEAD: Final = _dt.timedelta(days=366)  # a Dimona IN may be declared ahead of the work
-
-
-def _date(value: _dt.date | str, what: str) -> _dt.date:
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{what} is a date written YYYY-MM-DD") from None
 
 
 class DolsisService:
@@ -161,8 +153,8 @@ class DolsisService:
             if start is None:
                 raise ValidationError(f"the scope {wanted.value} needs the start of a period")
             today = self._today()
-            first = _date(start, "start")
-            last = _date(end, "end") if end is not None else today
+            first = date_arg(start, "start")
+            last = optional_date_arg(end, "end") or today
             period = Period(first, last)
             if first < _EARLIEST_DAY or last > today + _AHEAD:
                 raise ValidationError("the period lies outside what Dimona holds "
@@ -291,7 +283,7 @@ class DolsisService:
         search = PostedWorkerSearch(
             last_name=last_name.strip(),
             given_name=given_name.strip() if given_name is not None else None,
-            birth_date=_date(birth_date, "birth_date") if birth_date is not None else None,
+            birth_date=optional_date_arg(birth_date, "birth_date"),
             max_results=max_results,
         )
         reply = self._call(

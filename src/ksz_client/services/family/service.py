@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.family import _wire
 from ksz_client.services.family.models import FamilyCompositionResult
@@ -16,15 +17,6 @@ if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
 __all__ = ["FamilyCompositionService"]
-
-
-def _day(value: _dt.date | str | None, what: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{what} is a date, YYYY-MM-DD") from None
 
 
 class FamilyCompositionService:
@@ -67,8 +59,8 @@ class FamilyCompositionService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        day = _day(at, "at")
-        start = _day(since, "since")
+        day = optional_date_arg(at, "at")
+        start = optional_date_arg(since, "since")
         if day is not None and start is not None:
             raise ValidationError("give at (a snapshot) or since (a history), not both")
         today = _dt.date.today()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.handi import _wire
 from ksz_client.services.handi.models import (
@@ -28,15 +29,6 @@ MAX_PAYMENT_MONTHS: Final = 24
 """The most monthly payments a source gives in one answer (PaymentsType)."""
 
 _Many = tuple[str, ...] | list[str] | str
-
-
-def _date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date YYYY-MM-DD") from None
 
 
 def _items(value: Sequence[str] | str) -> tuple[str, ...]:
@@ -127,7 +119,7 @@ class HandiService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        day = _date(date, "date") or _dt.date.today()
+        day = optional_date_arg(date, "date") or _dt.date.today()
         if day > _dt.date.today():
             raise ValidationError("the reference date is in the future")
         criteria = _wire.FilesCriteria(
@@ -161,7 +153,8 @@ class HandiService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        period = _period(_date(start, "start"), _date(end, "end"), days=365)
+        period = _period(optional_date_arg(start, "start"), optional_date_arg(end, "end"),
+                         days=365)
         criteria = _wire.FilesCriteria(
             ssin=subject, sources=_sources(sources, tuple(HandiSource), "files"),
             parts=_parts(parts), period=period,
@@ -191,7 +184,7 @@ class HandiService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        first, last = _date(start, "start"), _date(end, "end")
+        first, last = optional_date_arg(start, "start"), optional_date_arg(end, "end")
         if first is None:
             anchor = Month.parse(last or _dt.date.today())
             back = anchor.year * 12 + anchor.month - 1 - 11

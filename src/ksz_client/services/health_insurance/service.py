@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.health_insurance import _wire
 from ksz_client.services.health_insurance.models import InsurabilityResult, InsuranceData
@@ -16,15 +17,6 @@ if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
 __all__ = ["HealthInsuranceService"]
-
-
-def _date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date as YYYY-MM-DD") from None
 
 
 class HealthInsuranceService:
@@ -68,7 +60,7 @@ class HealthInsuranceService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        at = _date(date, "date")
+        at = optional_date_arg(date, "date")
         if at is not None and not 1900 <= at.year <= 2999:
             raise ValidationError("date is out of range")
         wanted = (data,) if isinstance(data, str) else tuple(data)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.services._registry import operation
 from ksz_client.services.heating import _wire
@@ -25,15 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["HeatingAllocationService"]
 
 _E = TypeVar("_E", BeneficiaryCategory, FuelUnit)
-
-
-def _date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
 
 
 def _choice(cls: type[_E], value: _E | str, name: str) -> _E:
@@ -105,7 +97,7 @@ class HeatingAllocationService:
         """
         subject = self._client._validate_ssin(ssin)
         chosen = _choice(BeneficiaryCategory, category, "category")
-        day = _date(delivery_date, "delivery_date")
+        day = date_arg(delivery_date, "delivery_date")
         if day > _dt.date.today():
             raise ValidationError("the delivery date lies in the future")
         invoice = Invoice(

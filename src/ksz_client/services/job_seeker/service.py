@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.job_seeker import _wire
 from ksz_client.services.job_seeker.models import JobSeekerResult, PublicEmploymentService
@@ -17,15 +18,6 @@ if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
 __all__ = ["JobSeekerService"]
-
-
-def _date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date YYYY-MM-DD") from None
 
 
 def _services(
@@ -85,7 +77,7 @@ class JobSeekerService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        first, last = _date(start, "start"), _date(end, "end")
+        first, last = optional_date_arg(start, "start"), optional_date_arg(end, "end")
         if last is not None and first is None:
             raise ValidationError("a period end needs a period start")
         period = Period(first, last) if first is not None else None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
+from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
@@ -51,22 +52,6 @@ def request_type_of(quality_code: int) -> str:
     return _REQUEST_TYPE_OF_CODE[check_refund_quality_code(quality_code)]
 
 
-def _date(value: _dt.date | str | None, what: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        raise ValidationError(f"{what} is a date as YYYY-MM-DD") from None
-
-
-def _required_date(value: _dt.date | str | None, what: str) -> _dt.date:
-    day = _date(value, what)
-    if day is None:
-        raise ValidationError(f"{what} is required")
-    return day
-
-
 def _amount(value: Money | Decimal | str) -> Money:
     # A bare int is ambiguous (euro or cents?): Money.from_cents(...) says which.
     if isinstance(value, bool | int | float):
@@ -101,7 +86,7 @@ class _Base:
         return check_premium_quality_code(code) if premium else check_refund_quality_code(code)
 
     def _past(self, value: _dt.date | str | None, what: str) -> _dt.date:
-        day = _required_date(value, what)
+        day = date_arg(value, what)
         if day > self._today():
             raise ValidationError(f"{what} is in the future")
         return day
@@ -226,7 +211,7 @@ class RegisterAttestService(_Base):
         decided = self._past(decision_date, "the decision date")
         request = _wire.AttestRequest(
             ssin=str(subject), quality_code=code, reference=check_reference(reference),
-            period=Period(_required_date(start, "the start"), _date(end, "the end")),
+            period=Period(date_arg(start, "the start"), optional_date_arg(end, "the end")),
             decision_date=decided, category=kind, monthly_amount=_amount(monthly_amount),
         )
         reply = self._client._call(
@@ -268,7 +253,7 @@ class RegisterAttestService(_Base):
         subject = self._client._validate_ssin(ssin)
         code = check_refund_quality_code(quality_code)
         wanted = check_reference(reference)
-        period = Period(_required_date(start, "the start"))
+        period = Period(date_arg(start, "the start"))
         listing = self._list(subject, request_type_of(code), period,
                              self._with_code(context, code))
         applied = bool(listing.by_reference(wanted, self._organisation))
@@ -314,7 +299,7 @@ class StopAttestService(_Base):
         subject = self._client._validate_ssin(ssin)
         code = self._quality_code(quality_code, context)
         request = _wire.StopRequest(str(subject), code, check_reference(reference),
-                                    _required_date(end, "the end"))
+                                    date_arg(end, "the end"))
         reply = self._client._call(
             self.service, "stopAttest",
             lambda payload: _wire.write_stop(payload, request),
@@ -351,7 +336,7 @@ class StopAttestService(_Base):
         subject = self._client._validate_ssin(ssin)
         code = check_refund_quality_code(quality_code)
         wanted = check_reference(reference)
-        last = _required_date(end, "the end")
+        last = date_arg(end, "the end")
         listing = self._list(subject, request_type_of(code), Period(last),
                              self._with_code(context, code))
         applied = any(a.end_date == last and a.status == AttestState.STOPPED.value
@@ -397,7 +382,7 @@ class AttestationsService(_Base):
         """
         subject = self._client._validate_ssin(ssin)
         kind = check_request_type(request_type)
-        first, last = _date(start, "the start"), _date(end, "the end")
+        first, last = optional_date_arg(start, "the start"), optional_date_arg(end, "the end")
         period: Period | None = None
         if kind == _NO_PERIOD:
             if first is not None or last is not None:
@@ -493,7 +478,7 @@ class RecoveredAmountService(_Base):
         code = check_refund_quality_code(quality_code)
         wanted, recovery = check_reference(reference), check_reference(recovery_reference)
         listing = self._list(subject, request_type_of(code),
-                             Period(_required_date(start, "the start")),
+                             Period(date_arg(start, "the start")),
                              self._with_code(context, code))
         applied = any(r.recovery_reference == recovery
                       for a in listing.by_reference(wanted, self._organisation)
@@ -549,7 +534,7 @@ class OrganicLawService(_Base):
         request = _wire.PremiumRequest(
             str(subject), code, check_reference(reference),
             self._past(decision_date, "the decision date"),
-            _required_date(installation_date, "the installation date"), _amount(amount))
+            date_arg(installation_date, "the installation date"), _amount(amount))
         reply = self._client._call(
             self.service, "requestOrganicLawRefund",
             lambda payload: _wire.write_premium_request(payload, request),
@@ -587,7 +572,7 @@ class OrganicLawService(_Base):
         code = check_premium_quality_code(quality_code)
         wanted = check_reference(reference)
         listing = self._list(subject, _PREMIUM,
-                             Period(_required_date(installation_date, "the installation date")),
+                             Period(date_arg(installation_date, "the installation date")),
                              self._with_code(context, code))
         applied = bool(listing.by_reference(wanted, self._organisation))
         recorded = self._resolve(call_id, "requestOrganicLawRefund", applied, listing, context)

@@ -6,7 +6,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
-from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.living_wages import _wire
@@ -25,15 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["LivingWagesService"]
 
 
-def _date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
-
-
 class LivingWagesService:
     """LivingWages V1 (KSZ; source: POD MI / SPP IS, from the OCMWs' attests).
 
@@ -50,8 +41,8 @@ class LivingWagesService:
         self._client = client
 
     def _range(self, start: _dt.date | str | None, end: _dt.date | str | None) -> Period:
-        last = _date(end, "end") or belgian_today(self._client._core.clock())
-        first = _date(start, "start") or last.replace(month=1, day=1)
+        last = optional_date_arg(end, "end") or belgian_today(self._client._core.clock())
+        first = optional_date_arg(start, "start") or last.replace(month=1, day=1)
         return check_range(Period(first, last))
 
     def _ask(self, op: str, ssin: str, start: _dt.date | str | None,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.audit import Integration, organisation_id
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
@@ -35,15 +36,6 @@ __all__ = ["AccessService"]
 
 _ONE_DAY = _dt.timedelta(days=1)
 _SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def _date(value: _dt.date | str | None, what: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{what} is a date as YYYY-MM-DD") from None
 
 
 def _overlaps(a: Period, b: Period) -> bool:
@@ -106,8 +98,8 @@ class AccessService:
         return check_quality_code(code)
 
     def _period(self, start: _dt.date | str | None, end: _dt.date | str | None) -> Period:
-        begin = _date(start, "the start") or self._today()
-        return Period(begin, _date(end, "the end"))
+        begin = optional_date_arg(start, "the start") or self._today()
+        return Period(begin, optional_date_arg(end, "the end"))
 
     @staticmethod
     def _proof(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
@@ -39,22 +40,6 @@ DEFAULT_QUALITY_CODE: Final = 4
 
 _MUTATIONS: Final = ("openCarmed", "modifyCarmed", "stopCarmed")
 _NUMBER_DIGITS: Final = 12
-
-
-def _date(value: _dt.date | str | None, what: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{what} is a date as YYYY-MM-DD") from None
-
-
-def _required_date(value: _dt.date | str | None, what: str) -> _dt.date:
-    day = _date(value, what)
-    if day is None:
-        raise ValidationError(f"{what} is required")
-    return day
 
 
 def _money(value: Money | Decimal | str | None, what: str) -> Money | None:
@@ -182,7 +167,7 @@ class MediPrimaService:
              end: _dt.date | str | None, content: Content | None, options: dict[str, object],
              quality_code: int, context: CallContext | None) -> CarmedResult:
         subject = str(self._client._validate_ssin(ssin))
-        period = Period(_required_date(start, "the start"), _required_date(end, "the end"))
+        period = Period(date_arg(start, "the start"), date_arg(end, "the end"))
         body = _content(period, content, **options)  # type: ignore[arg-type]
         check_decision(period, body, self._today())
         return self._send(op, _wire.CarmedRequest(subject, period=period, content=body),
@@ -194,7 +179,7 @@ class MediPrimaService:
                 context: CallContext | None) -> CarmedResult:
         subject = str(self._client._validate_ssin(ssin))
         number = _number(carmed_number)
-        period = Period(_required_date(start, "the start"), _required_date(end, "the end"))
+        period = Period(date_arg(start, "the start"), date_arg(end, "the end"))
         body = _content(period, content, **options)  # type: ignore[arg-type]
         # The 60 days count for a start moved back; the service knows the decision's own
         # start, so retroactivity of an unchanged start is its check, not ours.
@@ -207,7 +192,7 @@ class MediPrimaService:
               context: CallContext | None) -> CarmedResult:
         subject = str(self._client._validate_ssin(ssin))
         number = _number(carmed_number)
-        day = _required_date(last_day, "the last day")
+        day = date_arg(last_day, "the last day")
         # Only the 60 days are ours to check: the decision's bounds are the service's.
         check_stop(Period(day), day, self._today())
         return self._send(op, _wire.CarmedRequest(subject, number, end_date=day),
@@ -552,7 +537,7 @@ class MediPrimaService:
         organisation = organisation_id(self._client.config.organisation)
         consulted: CarmedResult | None
         if operation == "openCarmed":
-            period = Period(_required_date(start, "the start"), _required_date(end, "the end"))
+            period = Period(date_arg(start, "the start"), date_arg(end, "the end"))
             consulted = self.get(ssin, quality_code=quality_code, context=context)
             applied = any(d.period == period and d.pswc == organisation
                           for d in consulted.decisions)
@@ -561,7 +546,7 @@ class MediPrimaService:
             changed = _version(version)
             if operation == "modifyCarmed" and changed is None:
                 raise ValidationError("reconciling a modifyCarmed needs the version it changed")
-            day = _date(last_day, "the last day")
+            day = optional_date_arg(last_day, "the last day")
             if operation == "stopCarmed" and day is None:
                 raise ValidationError("reconciling a stopCarmed needs its last day")
             consulted = self.get(ssin, carmed_number=number, quality_code=quality_code,

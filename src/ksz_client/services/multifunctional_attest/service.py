@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 from ksz_client import catalogue
 from ksz_client._client import WithTicket
 from ksz_client._exceptions import ResponseError, ValidationError
+from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
@@ -39,19 +40,6 @@ __all__ = ["A036Service", "L036Service"]
 _E = TypeVar("_E", BenefitType, Category, ProcessType)
 _MAX_PAGES = 1000
 """A listing that does not end after this many pages is a broken answer, not a long one."""
-
-
-def _date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
-
-
-def _opt_date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    return None if value is None else _date(value, name)
 
 
 def _choice(cls: type[_E], value: _E | str, name: str) -> _E:
@@ -93,8 +81,8 @@ class L036Service:
 
     def _query(self, start: _dt.date | str | None, end: _dt.date | str | None,
                next_reference: str | None, unique_reference: str | None) -> L036Query:
-        last = _opt_date(end, "end") or _today(self._client)
-        first = _opt_date(start, "start") or last.replace(month=1, day=1)
+        last = optional_date_arg(end, "end") or _today(self._client)
+        first = optional_date_arg(start, "start") or last.replace(month=1, day=1)
         return L036Query(Period(first, last), unique_reference or None, next_reference or None)
 
     def _page(self, subject: Ssin, query: L036Query, context: CallContext | None) -> L036Page:
@@ -245,14 +233,14 @@ class A036Service:
         benefit: BenefitType | str, start: _dt.date | str, end: _dt.date | str | None,
         category: Category | str, attestation_id: str | None,
     ) -> A036Request:
-        decided = _date(decision_date, "decision_date")
+        decided = date_arg(decision_date, "decision_date")
         check_decision_date(decided, _today(self._client))
         return A036Request(
             process=process,
             ocmw=organisation_id(self._client.config.organisation),
             decision_date=decided,
             benefit=_choice(BenefitType, benefit, "benefit"),
-            validity=Period(_date(start, "start"), _opt_date(end, "end")),
+            validity=Period(date_arg(start, "start"), optional_date_arg(end, "end")),
             category=_choice(Category, category, "category"),
             attestation_id=attestation_id.strip() if attestation_id else attestation_id,
         )
@@ -416,7 +404,7 @@ class A036Service:
         kind = _choice(ProcessType, process, "process")
         if kind is not ProcessType.CREATE and not attestation_id:
             raise ValidationError("a change or deletion names the attest (attestation_id)")
-        validity = Period(_date(start, "start"), _opt_date(end, "end"))
+        validity = Period(date_arg(start, "start"), optional_date_arg(end, "end"))
         wanted_benefit = _choice(BenefitType, benefit, "benefit")
         wanted_category = _choice(Category, category, "category")
         today = _today(self._client)

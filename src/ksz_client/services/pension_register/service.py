@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.pension_register import _wire
 from ksz_client.services.pension_register.models import (
@@ -25,15 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["PensionRegisterService"]
 
 _E = TypeVar("_E", Pillar, RequestedInformation, Focus)
-
-
-def _date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
 
 
 def _choice(cls: type[_E], value: _E | str, name: str) -> _E:
@@ -98,8 +90,8 @@ class PensionRegisterService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        last = _date(end, "end") if end is not None else _dt.date.today()
-        first = _date(start, "start") if start is not None else _year_before(last)
+        last = optional_date_arg(end, "end") or _dt.date.today()
+        first = optional_date_arg(start, "start") or _year_before(last)
         query = PensionQuery(
             period=Period(first, last),
             pillar=_choice(Pillar, pillar, "pillar"),

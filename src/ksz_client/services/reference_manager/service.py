@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
@@ -19,15 +20,6 @@ if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
 __all__ = ["ReferenceService"]
-
-
-def _date(value: _dt.date | str | None, what: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{what} is a date as YYYY-MM-DD") from None
 
 
 class ReferenceService:
@@ -95,10 +87,12 @@ class ReferenceService:
                                       "integrated (quality_code=)")
             code = held.quality_code
         code = check_quality_code(code)
-        requested = Period(_date(start, "the start") or today, _date(end, "the end"))
-        begin = _date(integrated_start, "the integrated period's start")
+        requested = Period(optional_date_arg(start, "the start") or today,
+                           optional_date_arg(end, "the end"))
+        begin = optional_date_arg(integrated_start, "the integrated period's start")
         if begin is not None:
-            integrated = Period(begin, _date(integrated_end, "the integrated period's end"))
+            integrated = Period(
+                begin, optional_date_arg(integrated_end, "the integrated period's end"))
         elif integrated_end is not None:
             raise ValidationError("an integrated period's end needs its start")
         elif held is not None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.self_employed import _wire
 from ksz_client.services.self_employed.models import CareerResult, ContributionsResult
@@ -19,15 +20,6 @@ __all__ = ["MAX_QUARTERS", "SelfEmployedService"]
 
 MAX_QUARTERS: Final = 40
 """The most quarters one consultContributions answer holds (ContributionsType)."""
-
-
-def _date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date YYYY-MM-DD") from None
 
 
 class SelfEmployedService:
@@ -66,7 +58,7 @@ class SelfEmployedService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        first, last = _date(start, "start"), _date(end, "end")
+        first, last = optional_date_arg(start, "start"), optional_date_arg(end, "end")
         if last is not None and first is None:
             raise ValidationError("a period end needs a period start")
         period = Period(first, last) if first is not None else None

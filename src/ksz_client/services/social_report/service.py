@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.services._registry import operation
 from ksz_client.services.social_report import _wire
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from ksz_client._client import KszClient
 
 __all__ = ["SocialReportService"]
-
-
-def _date(value: _dt.date | str | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
 
 
 class SocialReportService:
@@ -89,11 +81,10 @@ class SocialReportService:
         if to == organisation_id(self._client.config.organisation):
             raise ValidationError("a social report goes to another OCMW")
         today = _dt.date.today()
-        opened = _date(opened_on, "opened_on")
-        if opened is None:
-            raise ValidationError("opened_on is a date, YYYY-MM-DD")
-        closed = _date(closed_on, "closed_on")
-        signed, start = _date(gpmi_signed_on, "gpmi_signed_on"), _date(gpmi_start, "gpmi_start")
+        opened = date_arg(opened_on, "opened_on")
+        closed = optional_date_arg(closed_on, "closed_on")
+        signed = optional_date_arg(gpmi_signed_on, "gpmi_signed_on")
+        start = optional_date_arg(gpmi_start, "gpmi_start")
         if (signed is None) != (start is None):
             raise ValidationError("a GPMI needs both gpmi_signed_on and gpmi_start")
         if gpmi_end is not None and signed is None:
@@ -102,7 +93,7 @@ class SocialReportService:
             raise ValidationError("a file or GPMI date lies in the future")
         gpmi = None
         if signed is not None and start is not None:
-            gpmi = Gpmi(signed, Period(start, _date(gpmi_end, "gpmi_end")))
+            gpmi = Gpmi(signed, Period(start, optional_date_arg(gpmi_end, "gpmi_end")))
         report = SocialReport(subject, to, FileInfo(file_number.strip(), opened, closed),
                               gpmi, summary)
         reply = self._client._call(

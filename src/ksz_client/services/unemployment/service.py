@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ksz_client import _xml, catalogue
 from ksz_client._exceptions import ValidationError
+from ksz_client._inputs import optional_date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.unemployment import _wire
 from ksz_client.services.unemployment.models import (
@@ -30,15 +31,6 @@ MonthLike = Month | _dt.date | str
 DateLike = _dt.date | str
 
 
-def _date(value: DateLike | None, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date as YYYY-MM-DD") from None
-
-
 def _months(start: MonthLike | None, end: MonthLike | None) -> tuple[Month, Month]:
     """The month period of a paid-sums request: in order and at most MAX_MONTHS long."""
     last = Month.parse(end) if end is not None else Month.parse(_dt.date.today())
@@ -55,7 +47,7 @@ def _months(start: MonthLike | None, end: MonthLike | None) -> tuple[Month, Mont
 
 
 def _history_period(start: DateLike | None, end: DateLike | None) -> Period | None:
-    first, last = _date(start, "start"), _date(end, "end")
+    first, last = optional_date_arg(start, "start"), optional_date_arg(end, "end")
     if first is None:
         if last is not None:
             raise ValidationError("a history period with an end needs a start")
@@ -168,7 +160,7 @@ class UnemploymentService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        day = _date(date, "date")
+        day = optional_date_arg(date, "date")
         reply = self._send("consultPayments", _wire.Criteria(str(subject), date=day), context)
         return BenefitPaymentsResult(
             status=reply.status, receipt=reply.receipt,
@@ -192,7 +184,7 @@ class UnemploymentService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        day = _date(date, "date")
+        day = optional_date_arg(date, "date")
         reply = self._send("consultRights", _wire.Criteria(str(subject), date=day), context)
         return BenefitRightsResult(
             status=reply.status, receipt=reply.receipt,

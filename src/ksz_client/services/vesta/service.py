@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from ksz_client import catalogue
 from ksz_client._exceptions import AuditError, ValidationError
+from ksz_client._inputs import date_arg
 from ksz_client.services._registry import operation
 from ksz_client.services.vesta import _wire
 from ksz_client.services.vesta.models import (
@@ -27,22 +28,6 @@ __all__ = ["VestaService"]
 # The bounds of the modelled contract (wsdl/types/VESTA/VESTAV1.xsd).
 _PROVIDER_MAX: Final = 100
 _REFERENCE_MAX: Final = 30
-
-
-def _date(value: _dt.date | str | None, what: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{what} is a date as YYYY-MM-DD") from None
-
-
-def _required_date(value: _dt.date | str | None, what: str) -> _dt.date:
-    day = _date(value, what)
-    if day is None:
-        raise ValidationError(f"{what} is required")
-    return day
 
 
 def _care_type(value: CareType | str | None) -> CareType:
@@ -143,7 +128,7 @@ class VestaService:
         """
         subject = str(self._client._validate_ssin(ssin))
         request = _wire.Registration(subject, _care_type(care_type), _provider(provider),
-                                     _required_date(start, "the start"))
+                                     date_arg(start, "the start"))
         reply = self._client._call(
             self.service, "registerHomeCare",
             lambda payload: _wire.write_registration(payload, request),
@@ -176,7 +161,7 @@ class VestaService:
             context: the call context, when not bound with `acting_for`
         """
         subject = str(self._client._validate_ssin(ssin))
-        request = _wire.Stop(subject, _reference(reference), _required_date(end, "the end"))
+        request = _wire.Stop(subject, _reference(reference), date_arg(end, "the end"))
         reply = self._client._call(
             self.service, "stopHomeCare",
             lambda payload: _wire.write_stop(payload, request),
@@ -232,10 +217,10 @@ class VestaService:
         # Everything the check needs is validated before anything is sent.
         match: Callable[[HomeCareResult], str | None]
         if operation == "registerHomeCare":
-            match = _registered(_care_type(care_type), _required_date(start, "the start"),
+            match = _registered(_care_type(care_type), date_arg(start, "the start"),
                                 _provider(provider) if provider is not None else None)
         else:
-            match = _stopped(_reference(reference), _required_date(end, "the end"))
+            match = _stopped(_reference(reference), date_arg(end, "the end"))
         log = self._client.audit
         if log is not None and log.unresolved_for(self.service.name, operation,
                                                   (subject,)) != call_id:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
+from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
 from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
@@ -51,20 +52,11 @@ QUALITY_CODE = 3
 """The Law of 1965 concerns equivalent leefloon and other social aid: quality code 3."""
 
 
-def _date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{name} is a date, YYYY-MM-DD") from None
-
-
 def _dates(client: KszClient, entry_date: _dt.date | str | None,
            decision_date: _dt.date | str) -> tuple[_dt.date, _dt.date]:
     today = belgian_today(client._core.clock())
-    entered = _date(entry_date, "entry_date") if entry_date is not None else today
-    decided = _date(decision_date, "decision_date")
+    entered = optional_date_arg(entry_date, "entry_date") or today
+    decided = date_arg(decision_date, "decision_date")
     if entered > today or decided > today:
         raise ValidationError("a decision or entry date lies in the future")
     return entered, decided
@@ -136,7 +128,7 @@ def _reconcile(client: KszClient, call_id: str, ssin: str, *, operation: str, at
                start: _dt.date | str | None, forms: tuple[str, ...],
                context: CallContext | None, amount: Money | None = None) -> Reconciliation:
     wanted = check_attest_id(attest_id)
-    first = _date(start, "start") if start is not None else FIRST_SEARCH_DAY
+    first = optional_date_arg(start, "start") or FIRST_SEARCH_DAY
 
     def applied(listing: AttestationList) -> bool:
         own = organisation_id(client.config.organisation)
@@ -393,8 +385,8 @@ class Wet65DFService:
         form = Recovery(
             attest_id=attest_id.strip(), suffix=suffix, reference_date=referred,
             original_form=original_form, kind=recovery_type, amount=Money.parse(amount),
-            period_start=_date(start, "start") if start is not None else None,
-            period_end=_date(end, "end") if end is not None else None,
+            period_start=optional_date_arg(start, "start"),
+            period_end=optional_date_arg(end, "end"),
         )
         file = FileIdentification(organisation_id(self._client.config.organisation),
                                   file_id)
