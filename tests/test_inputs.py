@@ -13,6 +13,7 @@ from tests.services.official_helpers import offline
 from ksz_client._client import KszClient
 from ksz_client._exceptions import ValidationError
 from ksz_client._inputs import date_arg, optional_date_arg
+from ksz_client.audit._guard import belgian_today
 from ksz_client.sandbox import SECOND_OCMW_CBE_NUMBER
 from ksz_client.ssin import SsinKind, make
 
@@ -94,7 +95,8 @@ def test_the_message_never_holds_the_value() -> None:
 # --- every service refuses a bad date before sending anything ------------------------------
 
 SSIN = str(make(dt.date(1980, 1, 1), 1, kind=SsinKind.TEST))
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 
 Call = Callable[[KszClient, Any], object]
 

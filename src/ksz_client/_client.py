@@ -38,7 +38,7 @@ from ksz_client._exceptions import (
 )
 from ksz_client._pki import Credentials, load_certificate, load_pkcs12
 from ksz_client._redact import install_log_redaction
-from ksz_client.audit._guard import FinalityGuard
+from ksz_client.audit._guard import FinalityGuard, belgian_today
 from ksz_client.audit._observer import AuditObserver, RecordMeta
 from ksz_client.audit._register import IntegrationRegister, MemoryRegister
 from ksz_client.catalogue import Operation, OperationKind, Service, WireStyle
@@ -750,6 +750,14 @@ class KszClient:
 
         return start(self, service, operation, rows, concurrency=concurrency, rate=rate,
                      window=window)
+
+    def _today(self) -> _dt.date:
+        """Today in Belgium by the client's clock: the day the KSZ's dates count in.
+
+        Services use it for defaults and "not in the future" checks, so that a
+        machine on UTC (or a test's clock) agrees with the finality guard.
+        """
+        return belgian_today(self._core.clock())
 
     def custom(self, service: Service) -> GenericService:
         """A service the SDK does not ship, declared with `ksz_client.generic.declare_service`.

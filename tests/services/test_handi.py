@@ -20,6 +20,7 @@ from ksz_client._exceptions import (
     ResponseError,
     ValidationError,
 )
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.handi import VSB_CARE_BUDGET_CENTS, region_of, unavailable_source
@@ -89,7 +90,8 @@ from .official_helpers import (  # noqa: F401 - fixtures
 SERVICE = catalogue.get("HandiService")
 NS = SERVICE.namespace
 OFFICIAL_WSDL = f"{SET_B}/intf/HandiService/HandiV2.wsdl"
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 H = HandiSource
 FOUND = SourceStatus(SourceStatusValue.DATA_FOUND, "MSG00000", "ok")
 

@@ -23,6 +23,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import Integration
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER
 from ksz_client.services.health_insurance import (
@@ -50,7 +51,8 @@ from .sandbox_world import World, integrate, ocmw, person, world  # noqa: F401 -
 
 SERVICE = catalogue.get("HealthCareInsurance")
 OPERATION = "getInsuranceOrganizationInformations"
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 
 
 # --- a sandbox of our own (its repertory is ours to change) ---------------------------------

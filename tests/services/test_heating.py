@@ -25,6 +25,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import AuditLog, Integration
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, main
 from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
@@ -52,7 +53,8 @@ from ksz_client.types import Money
 SERVICE = catalogue.get("OCMWCPASHeatingAllocation")
 NS = SERVICE.namespace
 D = dt.date
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 RECENT = TODAY - dt.timedelta(days=5)
 BASE = 440  # where this module starts looking for persons
 CATEGORY_3 = {"category": "3"}

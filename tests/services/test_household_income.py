@@ -20,6 +20,7 @@ from ksz_client._exceptions import (
     UnknownSsin,
     ValidationError,
 )
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK
 from ksz_client.hooks import Exchange
 from ksz_client.sandbox import Sandbox
@@ -52,7 +53,8 @@ from .sandbox_world import (  # noqa: F401 - fixtures
 SERVICE = catalogue.get("OCMWCPASHouseholdIncome")
 NS = SERVICE.namespace
 D = dt.date
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 BASE = 470  # where this module starts looking for persons
 A, B = Ssin("85073003328"), make(D(1990, 1, 1), 13)
 

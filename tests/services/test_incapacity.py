@@ -18,6 +18,7 @@ from ksz_client._exceptions import (
     ResponseError,
     ValidationError,
 )
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.incapacity import Quarterly
@@ -70,7 +71,8 @@ from .official_helpers import (  # noqa: F401 - fixtures
 SERVICE = catalogue.get("HdiIndemnityAllowance")
 NS = SERVICE.namespace
 OFFICIAL_WSDL = f"{SET_B}/intf/HdiIndemnityAllowanceService/HdiIndemnityAllowanceV1.wsdl"
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from ksz_client._exceptions import (
     ResponseError,
     ValidationError,
 )
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers import job_seeker as handler
@@ -71,7 +72,8 @@ from .official_helpers import (  # noqa: F401 - fixtures
 SERVICE = catalogue.get("JobSeeker")
 NS = SERVICE.namespace
 OFFICIAL_XSD = f"{SET_B}/types/JobSeeker/JobSeekerV1.xsd"
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 PES = PublicEmploymentService
 
 

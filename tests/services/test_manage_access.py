@@ -23,6 +23,7 @@ from ksz_client._exceptions import (
 )
 from ksz_client._transport import HttpRequest, HttpResponse, Transport
 from ksz_client.audit import Integration, RecordKind
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.services.manage_access import (
@@ -50,7 +51,8 @@ from .ssdn_helpers import (
 
 ORG = SANDBOX_CBE_NUMBER
 D = dt.date
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 SSIN = make(dt.date(1985, 7, 30), 33, kind=SsinKind.TEST)
 
 

@@ -28,6 +28,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import AuditLog, Integration
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, main
 from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
@@ -54,7 +55,8 @@ from .official_helpers import assert_wsdl_agrees
 SERVICE = catalogue.get("ManageCarmed")
 NS = SERVICE.namespace
 D = dt.date
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 BASE = 0  # this module has a sandbox of its own (its decisions and integrations stay here)
 CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 _taken: list[int] = []

@@ -16,6 +16,7 @@ from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import InvalidSsin, NoResult, NotIntegrated, ResponseError
 from ksz_client.audit import Integration
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.perform_investigation import (
@@ -45,7 +46,8 @@ from .ssdn_helpers import (
 ORG = SANDBOX_CBE_NUMBER
 SERVICE = catalogue.get("OCMWCPASPerformInvestigation")
 _I = f"{{{SERVICE.namespace}}}"
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 POPULATION = Population(seed=1, size=500)  # the same people as the session sandbox
 
 

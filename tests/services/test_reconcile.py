@@ -21,13 +21,15 @@ from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import AuditError, InDoubtError, ValidationError
 from ksz_client.audit import Integration, RecordKind
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 
 from .ssdn_helpers import Capture, audited, bound, person_index, proof_of
 from .test_vesta import VESTA
 
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 # A declared service without a client class, hence without reconciliation: the VESTA
 # routes under another name (VESTA itself is reconciled by client.vesta).
 UNBOUND = dataclasses.replace(VESTA, name="HomeCareElsewhere")

@@ -27,6 +27,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import Integration
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.leefloon_refund import PREMIUM_KIND, RECOVERY_KIND
@@ -37,7 +38,8 @@ from ksz_client.types import Money, Period
 from .ssdn_helpers import Capture, NoNetwork, audited, bound, person_index
 
 ORG = SANDBOX_CBE_NUMBER
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 # Two months begun by today: the attest refunded 2 x 1000.00 so far.
 START = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 SSIN = str(make(dt.date(1985, 7, 30), 33, kind=SsinKind.TEST))

@@ -33,7 +33,8 @@ from .ssdn_helpers import NoNetwork, person_index
 
 ORG = SANDBOX_CBE_NUMBER
 SERVICE = catalogue.get("ReferenceManager")
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 SSIN = make(dt.date(1985, 7, 30), 33, kind=SsinKind.TEST)
 _R = f"{{{SERVICE.namespace}}}"
 

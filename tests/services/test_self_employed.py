@@ -19,6 +19,7 @@ from ksz_client._exceptions import (
     ResponseError,
     ValidationError,
 )
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import main
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers import self_employed as handler
@@ -66,7 +67,8 @@ from .official_helpers import (  # noqa: F401 - fixtures
 SERVICE = catalogue.get("SelfEmployed")
 NS = SERVICE.namespace
 OFFICIAL_WSDL = f"{SET_B}/intf/SelfEmployed/SelfEmployedV2.wsdl"
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 
 
 # --- fixtures ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import AuditLog
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.social_report import KIND
@@ -51,7 +52,8 @@ from .sandbox_world import (  # noqa: F401 - fixtures
 SERVICE = catalogue.get("ElectronicSocialReport")
 NS = SERVICE.namespace
 D = dt.date
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 BASE = 333  # where this module starts looking for persons
 TO = SECOND_OCMW_CBE_NUMBER
 REPORT = {"recipient": TO, "file_number": "SD/2026-17", "opened_on": "2025-03-01"}

@@ -27,6 +27,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import Integration
+from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER
 from ksz_client.sandbox.facts import Facts, UnemploymentPeriod
@@ -56,7 +57,8 @@ from .official_helpers import (
 from .sandbox_world import World, integrate, ocmw, world  # noqa: F401 - fixtures
 
 SERVICE = catalogue.get("UnemploymentDataService")
-TODAY = dt.date.today()
+# The KSZ counts days in Belgium; the client does too (KszClient._today).
+TODAY = belgian_today(dt.datetime.now(dt.UTC))
 THIS_MONTH = Month.parse(TODAY)
 HISTORIES = ("exemption_history", "sanction_history", "scale_code_history",
              "work_disability_history", "young_availability_decision_history")
@@ -209,14 +211,15 @@ def test_a_history_period_ending_before_it_starts_is_a_response_error() -> None:
 
 
 def test_the_month_period_is_ordered_and_at_most_48_months() -> None:
-    assert _months("2021-01", "2024-12") == (Month(2021, 1), Month(2024, 12))  # 48 months
+    today = dt.date(2025, 6, 15)
+    assert _months("2021-01", "2024-12", today) == (Month(2021, 1), Month(2024, 12))  # 48
     with pytest.raises(ValidationError, match="48"):
-        _months("2020-12", "2024-12")
+        _months("2020-12", "2024-12", today)
     with pytest.raises(ValidationError, match="before"):
-        _months("2024-12", "2024-11")
-    first, last = _months(None, "2025-03")
+        _months("2024-12", "2024-11", today)
+    first, last = _months(None, "2025-03", today)
     assert (first, last) == (Month(2024, 4), Month(2025, 3))
-    assert _months(None, None)[1] == THIS_MONTH
+    assert _months(None, None, today) == (Month(2024, 7), Month(2025, 6))
     assert MAX_MONTHS == 48
 
 

@@ -75,7 +75,7 @@ class ChildBenefitsService:
         asked = tuple(dict.fromkeys(AuthenticSource.parse(s) for s in wanted)) \
             or tuple(AuthenticSource)
         last = Month.parse(end_month) if end_month is not None \
-            else Month.parse(_dt.date.today())
+            else Month.parse(self._client._today())
         if begin_month is None:
             index = last.year * 12 + last.month - 1 - 11
             first = Month(index // 12, index % 12 + 1)

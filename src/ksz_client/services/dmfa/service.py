@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.dmfa import _wire
 from ksz_client.services.dmfa.models import (
@@ -73,12 +71,10 @@ class DmfaService:
     def __init__(self, client: KszClient) -> None:
         self._client = client
 
-    def _today(self) -> _dt.date:
-        return belgian_today(self._client._core.clock())
 
     def _quarters(self, start: Quarter | str | None,
                   end: Quarter | str | None) -> tuple[Quarter, Quarter]:
-        today = self._today()
+        today = self._client._today()
         first, last = default_quarters(start, end, today=today)
         check_quarters(first, last, today=today)
         return first, last

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Final
 from ksz_client import _xml, catalogue
 from ksz_client._exceptions import FaultDetail, NoResult, ValidationError
 from ksz_client._inputs import date_arg, optional_date_arg
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.dolsis import _wire
 from ksz_client.services.dolsis._rsz import (
@@ -78,8 +77,6 @@ class DolsisService:
 
     # --- the pipeline ------------------------------------------------------------------
 
-    def _today(self) -> _dt.date:
-        return belgian_today(self._client._core.clock())
 
     def _call(
         self,
@@ -152,7 +149,7 @@ class DolsisService:
         else:
             if start is None:
                 raise ValidationError(f"the scope {wanted.value} needs the start of a period")
-            today = self._today()
+            today = self._client._today()
             first = date_arg(start, "start")
             last = optional_date_arg(end, "end") or today
             period = Period(first, last)
@@ -203,7 +200,7 @@ class DolsisService:
         subject = self._client._validate_ssin(ssin)
         if employer is None:
             raise ValidationError("getEmploymentDetail needs the employer (KBO/BCE or RSZ number)")
-        today = self._today()
+        today = self._client._today()
         first, last = default_quarters(start, end, today=today)
         check_quarters(first, last, today=today)
         criteria = EmploymentDetailCriteria(subject, employer_id(employer, employer_kind),

@@ -63,7 +63,7 @@ class FamilyCompositionService:
         start = optional_date_arg(since, "since")
         if day is not None and start is not None:
             raise ValidationError("give at (a snapshot) or since (a history), not both")
-        today = _dt.date.today()
+        today = self._client._today()
         for value, what in ((day, "at"), (start, "since")):
             # A day's slack: the KSZ's date (Belgium) may be ahead of the caller's.
             if value is not None and value > today + _dt.timedelta(days=1):

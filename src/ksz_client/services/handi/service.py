@@ -119,8 +119,9 @@ class HandiService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        day = optional_date_arg(date, "date") or _dt.date.today()
-        if day > _dt.date.today():
+        today = self._client._today()
+        day = optional_date_arg(date, "date") or today
+        if day > today:
             raise ValidationError("the reference date is in the future")
         criteria = _wire.FilesCriteria(
             ssin=subject, sources=_sources(sources, tuple(HandiSource), "files"),
@@ -154,7 +155,7 @@ class HandiService:
         """
         subject = self._client._validate_ssin(ssin)
         period = _period(optional_date_arg(start, "start"), optional_date_arg(end, "end"),
-                         days=365)
+                         days=365, today=self._client._today())
         criteria = _wire.FilesCriteria(
             ssin=subject, sources=_sources(sources, tuple(HandiSource), "files"),
             parts=_parts(parts), period=period,
@@ -185,11 +186,12 @@ class HandiService:
         """
         subject = self._client._validate_ssin(ssin)
         first, last = optional_date_arg(start, "start"), optional_date_arg(end, "end")
+        today = self._client._today()
         if first is None:
-            anchor = Month.parse(last or _dt.date.today())
+            anchor = Month.parse(last or today)
             back = anchor.year * 12 + anchor.month - 1 - 11
             first = _dt.date(back // 12, back % 12 + 1, 1)
-        period = _period(first, last, days=0)
+        period = _period(first, last, days=0, today=today)
         assert period.end is not None
         if Month.parse(period.start).months_until(Month.parse(period.end)) + 1 \
                 > MAX_PAYMENT_MONTHS:
@@ -211,10 +213,11 @@ class HandiService:
         )
 
 
-def _period(start: _dt.date | None, end: _dt.date | None, *, days: int) -> Period:
+def _period(start: _dt.date | None, end: _dt.date | None, *, days: int,
+            today: _dt.date) -> Period:
     """A closed period; the end defaults to today and the start to `days` before the end."""
-    last = end or _dt.date.today()
+    last = end or today
     first = start or last - _dt.timedelta(days=days)
-    if first > _dt.date.today():
+    if first > today:
         raise ValidationError("the period starts in the future")
     return Period(first, last)

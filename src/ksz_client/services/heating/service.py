@@ -98,7 +98,7 @@ class HeatingAllocationService:
         subject = self._client._validate_ssin(ssin)
         chosen = _choice(BeneficiaryCategory, category, "category")
         day = date_arg(delivery_date, "delivery_date")
-        if day > _dt.date.today():
+        if day > self._client._today():
             raise ValidationError("the delivery date lies in the future")
         invoice = Invoice(
             amount=Money.parse(amount),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
@@ -58,7 +57,7 @@ class HolidayAttestationService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        this_year = _dt.date.today().year
+        this_year = self._client._today().year
         last = last_year if last_year is not None else this_year
         first = first_year if first_year is not None else min(last, this_year) - (
             _DEFAULT_YEARS - 1)

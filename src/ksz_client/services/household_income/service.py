@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
@@ -57,7 +56,7 @@ class HouseholdIncomeService:
         """
         subject = self._client._validate_ssin(ssin)
         year = None if income_year is None else check_year(income_year)
-        if year is not None and year >= _dt.date.today().year:
+        if year is not None and year >= self._client._today().year:
             raise ValidationError("an income year is assessed after it ends")
         reply = self._client._call(
             self.service,

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["IncapacityService"]
 
 
-def _quarter(value: Quarter | str | None) -> Quarter:
-    current = Quarter.of(_dt.date.today())
+def _quarter(value: Quarter | str | None, today: _dt.date) -> Quarter:
+    current = Quarter.of(today)
     quarter = Quarter.parse(value) if value is not None else current
     if quarter > current:
         raise ValidationError("the quarter is in the future")
@@ -61,7 +61,7 @@ class IncapacityService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        asked = _quarter(quarter)
+        asked = _quarter(quarter, self._client._today())
         reply = self._client._call(
             self.service,
             "consultAttest",
@@ -98,7 +98,7 @@ class IncapacityService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        asked = _quarter(quarter)
+        asked = _quarter(quarter, self._client._today())
         reply = self._client._call(
             self.service,
             "consultIndemnityPeriods",

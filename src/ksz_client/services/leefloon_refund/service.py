@@ -16,7 +16,6 @@ from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
 from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.leefloon_refund import _wire
 from ksz_client.services.leefloon_refund.models import (
@@ -67,8 +66,6 @@ class _Base:
     def __init__(self, client: KszClient) -> None:
         self._client = client
 
-    def _today(self) -> _dt.date:
-        return belgian_today(self._client._core.clock())
 
     @property
     def _organisation(self) -> str:
@@ -87,7 +84,7 @@ class _Base:
 
     def _past(self, value: _dt.date | str | None, what: str) -> _dt.date:
         day = date_arg(value, what)
-        if day > self._today():
+        if day > self._client._today():
             raise ValidationError(f"{what} is in the future")
         return day
 
@@ -388,7 +385,7 @@ class AttestationsService(_Base):
             if first is not None or last is not None:
                 raise ValidationError("GPMI_PIIS is asked without a search period")
         else:
-            period = Period(first or _dt.date(self._today().year - 1, 1, 1), last)
+            period = Period(first or _dt.date(self._client._today().year - 1, 1, 1), last)
         return self._list(subject, kind, period, context)
 
 
@@ -437,7 +434,7 @@ class RecoveredAmountService(_Base):
         code = self._quality_code(quality_code, context)
         request = _wire.RecoveryRequest(
             str(subject), code, check_reference(reference), check_reference(recovery_reference),
-            self._past(date if date is not None else self._today(), "the recovery date"),
+            self._past(date if date is not None else self._client._today(), "the recovery date"),
             _amount(amount))
         reply = self._client._call(
             self.service, "registerRecoveredAmount",

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
 from ksz_client._inputs import optional_date_arg
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.living_wages import _wire
 from ksz_client.services.living_wages.models import (
@@ -41,7 +40,7 @@ class LivingWagesService:
         self._client = client
 
     def _range(self, start: _dt.date | str | None, end: _dt.date | str | None) -> Period:
-        last = optional_date_arg(end, "end") or belgian_today(self._client._core.clock())
+        last = optional_date_arg(end, "end") or self._client._today()
         first = optional_date_arg(start, "start") or last.replace(month=1, day=1)
         return check_range(Period(first, last))
 

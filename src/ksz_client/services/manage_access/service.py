@@ -12,7 +12,6 @@ from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
 from ksz_client._inputs import optional_date_arg
 from ksz_client.audit import Integration, organisation_id
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.manage_access import _wire
 from ksz_client.services.manage_access.models import (
@@ -76,8 +75,6 @@ class AccessService:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _today(self) -> _dt.date:
-        return belgian_today(self._client._core.clock())
 
     @property
     def _organisation(self) -> str:
@@ -98,7 +95,7 @@ class AccessService:
         return check_quality_code(code)
 
     def _period(self, start: _dt.date | str | None, end: _dt.date | str | None) -> Period:
-        begin = optional_date_arg(start, "the start") or self._today()
+        begin = optional_date_arg(start, "the start") or self._client._today()
         return Period(begin, optional_date_arg(end, "the end"))
 
     @staticmethod
@@ -362,7 +359,7 @@ class AccessService:
         if not subjects:
             raise ValidationError("sync needs the SSINs of the open files")
         organisation = self._organisation
-        today = self._today()
+        today = self._client._today()
         found: builtins.list[Integration] = []
         receipts = []
         for subject in subjects:

@@ -12,7 +12,6 @@ from ksz_client import catalogue
 from ksz_client._exceptions import ValidationError
 from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.mediprima import _wire
 from ksz_client.services.mediprima.models import (
@@ -146,8 +145,6 @@ class MediPrimaService:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _today(self) -> _dt.date:
-        return belgian_today(self._client._core.clock())
 
     def _send(self, op: str, request: _wire.CarmedRequest, *, quality_code: int,
               context: CallContext | None) -> CarmedResult:
@@ -169,7 +166,7 @@ class MediPrimaService:
         subject = str(self._client._validate_ssin(ssin))
         period = Period(date_arg(start, "the start"), date_arg(end, "the end"))
         body = _content(period, content, **options)  # type: ignore[arg-type]
-        check_decision(period, body, self._today())
+        check_decision(period, body, self._client._today())
         return self._send(op, _wire.CarmedRequest(subject, period=period, content=body),
                           quality_code=quality_code, context=context)
 
@@ -183,7 +180,7 @@ class MediPrimaService:
         body = _content(period, content, **options)  # type: ignore[arg-type]
         # The 60 days count for a start moved back; the service knows the decision's own
         # start, so retroactivity of an unchanged start is its check, not ours.
-        check_decision(period, body, min(self._today(), period.start))
+        check_decision(period, body, min(self._client._today(), period.start))
         return self._send(op, _wire.CarmedRequest(subject, number, period=period, content=body),
                           quality_code=quality_code, context=context)
 
@@ -194,7 +191,7 @@ class MediPrimaService:
         number = _number(carmed_number)
         day = date_arg(last_day, "the last day")
         # Only the 60 days are ours to check: the decision's bounds are the service's.
-        check_stop(Period(day), day, self._today())
+        check_stop(Period(day), day, self._client._today())
         return self._send(op, _wire.CarmedRequest(subject, number, end_date=day),
                           quality_code=quality_code, context=context)
 

@@ -12,7 +12,6 @@ from ksz_client._client import WithTicket
 from ksz_client._exceptions import ResponseError, ValidationError
 from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.multifunctional_attest import _wire
 from ksz_client.services.multifunctional_attest.models import (
@@ -58,9 +57,6 @@ def _loop() -> NoReturn:
     raise ResponseError("the L036 answer pages in a loop (NextAnswerReference repeats)")
 
 
-def _today(client: KszClient) -> _dt.date:
-    return belgian_today(client._core.clock())
-
 
 class L036Service:
     """OCMWCPASL036, SSDN 20060315 (KSZ; source: the OCMWs via the POD MI).
@@ -81,7 +77,7 @@ class L036Service:
 
     def _query(self, start: _dt.date | str | None, end: _dt.date | str | None,
                next_reference: str | None, unique_reference: str | None) -> L036Query:
-        last = optional_date_arg(end, "end") or _today(self._client)
+        last = optional_date_arg(end, "end") or self._client._today()
         first = optional_date_arg(start, "start") or last.replace(month=1, day=1)
         return L036Query(Period(first, last), unique_reference or None, next_reference or None)
 
@@ -234,7 +230,7 @@ class A036Service:
         category: Category | str, attestation_id: str | None,
     ) -> A036Request:
         decided = date_arg(decision_date, "decision_date")
-        check_decision_date(decided, _today(self._client))
+        check_decision_date(decided, self._client._today())
         return A036Request(
             process=process,
             ocmw=organisation_id(self._client.config.organisation),
@@ -407,7 +403,7 @@ class A036Service:
         validity = Period(date_arg(start, "start"), optional_date_arg(end, "end"))
         wanted_benefit = _choice(BenefitType, benefit, "benefit")
         wanted_category = _choice(Category, category, "category")
-        today = _today(self._client)
+        today = self._client._today()
         listing = L036Service(self._client).list(
             ssin, start=min(validity.start, today), end=max(validity.end or today, today),
             context=context)

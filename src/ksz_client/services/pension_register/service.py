@@ -90,7 +90,7 @@ class PensionRegisterService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        last = optional_date_arg(end, "end") or _dt.date.today()
+        last = optional_date_arg(end, "end") or self._client._today()
         first = optional_date_arg(start, "start") or _year_before(last)
         query = PensionQuery(
             period=Period(first, last),

@@ -9,7 +9,6 @@ from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
 from ksz_client._inputs import optional_date_arg
 from ksz_client.audit import organisation_id
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.manage_access.models import check_quality_code
 from ksz_client.services.reference_manager import _wire
@@ -73,7 +72,7 @@ class ReferenceService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        today = belgian_today(self._client._core.clock())
+        today = self._client._today()
         code = quality_code
         if code is None:
             code = self._client.context.merged(context).quality_code

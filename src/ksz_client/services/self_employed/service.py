@@ -100,7 +100,7 @@ class SelfEmployedService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        current = Quarter.of(_dt.date.today())
+        current = Quarter.of(self._client._today())
         first = Quarter.parse(start) if start is not None else _back(current, 3)
         last = Quarter.parse(end) if end is not None else None
         if first > current:

@@ -80,7 +80,7 @@ class SocialReportService:
         to = check_cbe_number(recipient)
         if to == organisation_id(self._client.config.organisation):
             raise ValidationError("a social report goes to another OCMW")
-        today = _dt.date.today()
+        today = self._client._today()
         opened = date_arg(opened_on, "opened_on")
         closed = optional_date_arg(closed_on, "closed_on")
         signed = optional_date_arg(gpmi_signed_on, "gpmi_signed_on")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import TYPE_CHECKING
 
 from ksz_client import catalogue
@@ -83,7 +82,7 @@ class TaxAssessmentService:
             raise ValidationError("give a year or a derived year, not both")
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
             raise ValidationError("year is a whole number (the income year)")
-        current = _dt.date.today().year
+        current = self._client._today().year
         if year is not None and not _FIRST_YEAR <= year < current:
             raise ValidationError(
                 f"year is an income year from {_FIRST_YEAR} to {current - 1} (it is taxed "

@@ -31,9 +31,10 @@ MonthLike = Month | _dt.date | str
 DateLike = _dt.date | str
 
 
-def _months(start: MonthLike | None, end: MonthLike | None) -> tuple[Month, Month]:
+def _months(start: MonthLike | None, end: MonthLike | None,
+            today: _dt.date) -> tuple[Month, Month]:
     """The month period of a paid-sums request: in order and at most MAX_MONTHS long."""
-    last = Month.parse(end) if end is not None else Month.parse(_dt.date.today())
+    last = Month.parse(end) if end is not None else Month.parse(today)
     if start is None:
         first_index = last.year * 12 + last.month - 1 - 11
         first = Month(first_index // 12, first_index % 12 + 1)
@@ -105,7 +106,7 @@ class UnemploymentService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        first, last = _months(start_month, end_month)
+        first, last = _months(start_month, end_month, self._client._today())
         reply = self._send("consultPaidSums", _wire.Criteria(
             str(subject), start_month=first, end_month=last), context)
         return PaidSumsResult(
@@ -132,7 +133,7 @@ class UnemploymentService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        first, last = _months(start_month, end_month)
+        first, last = _months(start_month, end_month, self._client._today())
         reply = self._send("consultActivationPaidSums", _wire.Criteria(
             str(subject), start_month=first, end_month=last), context)
         return ActivationPaidSumsResult(
@@ -208,7 +209,7 @@ class UnemploymentService:
             context: the call context, when not bound with `acting_for`
         """
         subject = self._client._validate_ssin(ssin)
-        asked = Quarter.parse(quarter) if quarter is not None else Quarter.of(_dt.date.today())
+        asked = Quarter.parse(quarter) if quarter is not None else Quarter.of(self._client._today())
         reply = self._send("consultScheduledPayment",
                            _wire.Criteria(str(subject), quarter=asked), context)
         return ScheduledPaymentResult(

@@ -14,7 +14,6 @@ from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
 from ksz_client._inputs import date_arg, optional_date_arg
 from ksz_client.audit import organisation_id
-from ksz_client.audit._guard import belgian_today
 from ksz_client.services._registry import operation
 from ksz_client.services.leefloon_refund.models import AttestationList, Reconciliation
 from ksz_client.services.leefloon_refund.service import reconcile_with_listing, request_type_of
@@ -54,7 +53,7 @@ QUALITY_CODE = 3
 
 def _dates(client: KszClient, entry_date: _dt.date | str | None,
            decision_date: _dt.date | str) -> tuple[_dt.date, _dt.date]:
-    today = belgian_today(client._core.clock())
+    today = client._today()
     entered = optional_date_arg(entry_date, "entry_date") or today
     decided = date_arg(decision_date, "decision_date")
     if entered > today or decided > today:
@@ -80,7 +79,7 @@ def _aids(value: str | Sequence[RequestedAid | str]) -> tuple[RequestedAid, ...]
 
 
 def _not_future(client: KszClient, *days: _dt.date) -> None:
-    today = belgian_today(client._core.clock())
+    today = client._today()
     if any(day > today for day in days):
         raise ValidationError("a date of the forms lies in the future")
 
@@ -381,7 +380,7 @@ class Wet65DFService:
         """
         subject = self._client._validate_ssin(ssin)
         referred, _ = _dates(self._client, reference_date, reference_date or
-                             belgian_today(self._client._core.clock()))
+                             self._client._today())
         form = Recovery(
             attest_id=attest_id.strip(), suffix=suffix, reference_date=referred,
             original_form=original_form, kind=recovery_type, amount=Money.parse(amount),
@@ -439,7 +438,7 @@ class Wet65DFService:
         bills, recovered = tuple(care), tuple(recoveries)
         if monthly is None and not bills and not recovered:
             raise ValidationError("a D/F request holds form D1, D2 or F")
-        today = belgian_today(self._client._core.clock())
+        today = self._client._today()
         if monthly is not None and monthly.month > Month.parse(today):
             raise ValidationError("a reference month lies in the future")
         _not_future(self._client, *(f.entry_date for f in bills),
