@@ -361,6 +361,27 @@ def test_the_client_method_resolves_the_operation_and_checks_the_arguments() -> 
     assert isinstance(results[1].error, ValidationError)
 
 
+def test_a_batch_context_goes_with_every_call() -> None:
+    from ksz_client.batch import start
+    from ksz_client.types import CallContext
+
+    seen: list[object] = []
+
+    class Service:
+        def current(self, ssin: str, *, context: object = None) -> str:
+            seen.append(context)
+            return "ok"
+
+    class Client:
+        ssin_info = Service()
+
+    context = CallContext(legal_context="Social Rate Investigation")
+    with start(Client(), "ssin-info", "current",  # type: ignore[arg-type]
+               [{"ssin": s} for s in SSINS[:3]], context=context) as batch:
+        assert [r.result for r in batch] == ["ok"] * 3
+    assert seen == [context] * 3
+
+
 # --- output, journal, resume -----------------------------------------------------------------
 
 

@@ -142,8 +142,10 @@ def test_raw_of_a_refusal_shows_the_answer_and_the_error(
     subject = _household_head(sandbox)
     other = next(str(p.ssin) for p in sandbox.persons(deceased=False, replaced=False,
                                                        fault=None) if str(p.ssin) != subject)
-    code, out, err = run(capsys, "--config", str(sandbox_config_path), *CONTEXT,
-                         "tax", "assessment", other, "--raw")
+    # TaxAssessment's own legal context (no --legal-context: it would win, and the
+    # sandbox would refuse it with MSG00013 before looking at the integration).
+    code, out, err = run(capsys, "--config", str(sandbox_config_path),
+                         "--user", "test-social-worker", "tax", "assessment", other, "--raw")
     assert code == EXIT_BUSINESS
     assert "MSG00012" in out and "NotIntegrated" in err
     # The KSZ itself refused: the hint says how to integrate, not how to sync a local register.
@@ -266,6 +268,26 @@ def test_a_refused_legal_context_names_the_service_setting(
     assert code == EXIT_BUSINESS and "NotAuthorized" in err
     assert "[legal_contexts] Dolsis" in err and "KSZ_LEGAL_CONTEXTS_DOLSIS" in err
     assert "sent with the legal context 'PCSA:SOCIAL_INQUIRY'" in err
+
+
+def test_the_command_lines_legal_context_wins_over_the_services_own(
+    capsys: pytest.CaptureFixture[str], sandbox: Sandbox, sandbox_config_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Typed for one command, it is sent as given (a per-call context), and the KSZ judges it.
+    monkeypatch.setenv("KSZ_FINALITY_MODE", "off")
+    monkeypatch.setenv("KSZ_CONTEXT_LEGAL_CONTEXT", "PCSA:SOCIAL_INQUIRY")  # a default only
+    subject = str(sandbox.persons(deceased=False, replaced=False, fault=None)[0].ssin)
+    code, _, err = run(capsys, "--config", str(sandbox_config_path), "--user", "u",
+                       "--legal-context", "Social Rate Investigation",
+                       "dolsis", "find-employers", subject)
+    assert code == EXIT_BUSINESS and "NotAuthorized" in err
+    assert "sent with the legal context 'Social Rate Investigation'" in err
+    assert "--legal-context gives one for this command" in err
+    # Without it, the service's own legal context goes, not the environment's default.
+    code, _, err = run(capsys, "--config", str(sandbox_config_path), "--user", "u",
+                       "dolsis", "find-employers", subject)
+    assert "NotAuthorized" not in err and "MSG00013" not in err
 
 
 def _config_with_certificate(source: Path, folder: Path, *, not_before: dt.datetime,

@@ -725,6 +725,7 @@ class KszClient:
         concurrency: int = 8,
         rate: float | None = None,
         window: int | None = None,
+        context: CallContext | None = None,
     ) -> Batch:
         """Call one operation for every row, concurrently, yielding results in input order.
 
@@ -745,11 +746,12 @@ class KszClient:
             concurrency: calls at once
             rate: at most this many calls per second (all threads together)
             window: rows read ahead of the oldest unfinished one
+            context: the call context of every call, when not bound with `acting_for`
         """
         from ksz_client.batch import start
 
         return start(self, service, operation, rows, concurrency=concurrency, rate=rate,
-                     window=window)
+                     window=window, context=context)
 
     def _today(self) -> _dt.date:
         """Today in Belgium by the client's clock: the day the KSZ's dates count in.

@@ -31,6 +31,7 @@ import argparse
 import collections
 import csv
 import enum
+import functools
 import inspect
 import json
 import os
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from ksz_client.catalogue import Operation, Service
     from ksz_client.hooks import Exchange, Outcome
     from ksz_client.services._registry import OperationInfo, ServiceBinding
+    from ksz_client.types import CallContext
 
 __all__ = [
     "Batch",
@@ -720,10 +722,14 @@ _current = threading.local()
 
 def start(client: KszClient, service: str, operation: str,
           rows: Iterable[BatchRow | Mapping[str, Any]], *, concurrency: int = 8,
-          rate: float | None = None, window: int | None = None) -> Batch:
+          rate: float | None = None, window: int | None = None,
+          context: CallContext | None = None) -> Batch:
     """`KszClient.batch`: resolve the operation and start the `Batch`."""
     target = resolve(service, operation)
-    return Batch(target.bound(client), rows, concurrency=concurrency, rate=rate,
+    call = target.bound(client)
+    if context is not None:
+        call = functools.partial(call, context=context)
+    return Batch(call, rows, concurrency=concurrency, rate=rate,
                  window=window, parameters=target.parameters)
 
 

@@ -72,9 +72,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     context.add_argument("--user", help="who calls: the social worker's or program's id "
                          "(context.user)")
     context.add_argument("--legal-context", metavar="CONTEXT",
-                         help="legal context for services without one of their own, e.g. "
-                         "PCSA:SOCIAL_INQUIRY (context.legal_context; per service: "
-                         "[legal_contexts])")
+                         help="legal context of this call, e.g. PCSA:SOCIAL_INQUIRY; wins over "
+                         "the service's own and [legal_contexts] (context.legal_context / "
+                         "KSZ_CONTEXT_LEGAL_CONTEXT only for services without one)")
     # Its own dest: several operations take a --quality-code of their own, whose
     # default (None) would otherwise overwrite this one.
     context.add_argument("--quality-code", dest="context_quality_code", type=int,

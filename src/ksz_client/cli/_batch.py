@@ -13,6 +13,7 @@ the batch died is written as ``in_doubt`` with its call id.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import itertools
 import json
@@ -185,7 +186,13 @@ def _run_rows(args: argparse.Namespace, target: BatchTarget, rows: RowReader) ->
             after=journal.done if journal is not None else None,
             restored=restored,
         )
-        run = _batch.Batch(target.bound(client), remaining, concurrency=args.concurrency,
+        from ksz_client.cli._context import command_context
+
+        call = target.bound(client)
+        context = command_context(args)
+        if context is not None:
+            call = functools.partial(call, context=context)
+        run = _batch.Batch(call, remaining, concurrency=args.concurrency,
                            rate=args.rate, parameters=target.parameters, hooks=hooks)
         progress = _progress(args.progress, total, done)
         started = time.monotonic()

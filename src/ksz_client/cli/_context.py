@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from ksz_client._config import KszConfig
     from ksz_client.cli._raw import CallRecorder
     from ksz_client.hooks import CallObserver
+    from ksz_client.types import CallContext
 
-__all__ = ["CallInfo", "client_from_args"]
+__all__ = ["CallInfo", "client_from_args", "command_context"]
 
 
 @dataclass
@@ -61,6 +62,21 @@ def client_from_args(
     )
     info.quality_code = client.context.quality_code
     return client
+
+
+def command_context(args: argparse.Namespace) -> CallContext | None:
+    """The per-call context of a command: ``--legal-context`` typed for this command.
+
+    It is passed with every call the command makes, so it wins over the service's
+    own legal context and ``[legal_contexts]``, as a per-call context does in the
+    library; ``context.legal_context`` (file or environment) stays a default, bound
+    with `KszClient.acting_for`, for services without one of their own.
+    """
+    from ksz_client.types import CallContext
+
+    if getattr(args, "legal_context", None) is None:
+        return None
+    return CallContext(legal_context=args.legal_context)
 
 
 def _global_options(args: argparse.Namespace) -> tuple[str, ...]:

@@ -163,11 +163,14 @@ def _union(hint: Any) -> tuple[Any, ...]:
 
 def _run(attribute: str, method_name: str, names: list[tuple[str, bool]], service: str,
          args: argparse.Namespace) -> int:
-    from ksz_client.cli._context import CallInfo, client_from_args
+    from ksz_client.cli._context import CallInfo, client_from_args, command_context
     from ksz_client.cli._render import exit_code, render
 
     kwargs = {name: getattr(args, name) for name, positional in names
               if positional or getattr(args, name) is not None}
+    context = command_context(args)
+    if context is not None:
+        kwargs["context"] = context
     args.call_info = CallInfo(service=service, ssins=_typed_ssins(kwargs.values()))
     try:
         with client_from_args(args) as client:

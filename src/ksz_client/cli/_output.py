@@ -185,7 +185,8 @@ def _legal_context(info: CallInfo, *, known: bool) -> list[str]:
         if service.legal_context:
             lines.append(f"{service.name} calls with the legal context "
                          f"{service.legal_context!r} unless the configuration names another: "
-                         f"[legal_contexts] {service.name} = \"...\" (or {variable})")
+                         f"[legal_contexts] {service.name} = \"...\" (or {variable}), or "
+                         "--legal-context gives one for this command")
         else:
             lines.append(f"{service.name} has no legal context of its own: give "
                          "--legal-context, or set KSZ_CONTEXT_LEGAL_CONTEXT or "
