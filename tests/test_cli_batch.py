@@ -218,7 +218,8 @@ def test_10000_rows_interrupted_by_ctrl_c_then_resumed_each_row_once_in_order(
     assert calls.count == first  # every call sent before the stop was written
     assert "continue with --resume" in capsys.readouterr().err
 
-    code, output = _ssin_info(tmp_path, config, rows, "--concurrency", "8", "--resume")
+    code, output = _ssin_info(tmp_path, config, rows, "--concurrency", "8", "--resume",
+                              "--progress", "bar")
     assert code == EXIT_OK
     lines = _lines(output)
     assert [r["row"] for r in lines] == list(range(1, total + 1))
@@ -226,7 +227,12 @@ def test_10000_rows_interrupted_by_ctrl_c_then_resumed_each_row_once_in_order(
     assert all(r["status"] == "ok" and r["result"]["current"]["ssin"] == r["input"]["ssin"]
                for r in lines)
     assert calls.count == total  # each row sent exactly once over both runs
-    assert f"{total} of {total} rows: {total - first} ok" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{total} of {total} rows: {total - first} ok" in err
+    # The progress bar, redrawn in place, ends full, with the rate and the ETA.
+    bars = [part for part in err.split("\r\x1b[K") if part.startswith("[")]
+    assert bars and all("rows/s" in bar and "ETA" in bar for bar in bars)
+    assert bars[-1].startswith(f"[{'#' * 24}] {total}/{total} rows, 100%")
 
 
 # --- mutations --------------------------------------------------------------------------------

@@ -113,12 +113,19 @@ class Progress:
             parts.append(f"{failed} failed")
         return ", ".join(parts)
 
+    def _gauge(self, done: int) -> str:
+        """``[########------------] `` for a known total (terminal only)."""
+        if not self.total:
+            return ""
+        filled = min(_GAUGE, _GAUGE * done // self.total)
+        return f"[{'#' * filled}{'-' * (_GAUGE - filled)}] "
+
     def update(self, done: int, failed: int) -> None:
         now = self.clock()
         if self.bar:
             if now - self._last >= 0.1 or done == self.total:
                 self._last = now
-                self.stream.write(f"\r\x1b[K{self._text(done, failed)}")
+                self.stream.write(f"\r\x1b[K{self._gauge(done)}{self._text(done, failed)}")
                 self.stream.flush()
                 self._shown = True
         elif done >= self._next_row or now - self._last >= self.every_seconds:
@@ -134,6 +141,9 @@ class Progress:
             self._shown = False
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+_GAUGE: Final = 24  # characters of the bar
 
 
 def _duration(seconds: float) -> str:
