@@ -167,3 +167,27 @@ def test_contracts_ship_inside_the_package() -> None:
              for p in _contracts.WSDL_DIR.rglob("*") if p.is_file()}
     assert "types/common/CommonV3.xsd" in files
     assert "intf/PersonService/PersonServiceV4.wsdl" in files
+
+
+def test_schemas_are_compiled_one_at_a_time_and_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sandbox's first requests arrive together: libxml2 must not compile two
+    # schemas at once (its schema compiler and type tables are not thread-safe).
+    import threading
+
+    held: list[bool] = []
+    real = _contracts._compiled
+
+    def compiling(service: str) -> etree.XMLSchema | None:
+        held.append(_contracts._COMPILING.locked())
+        return real(service)
+
+    monkeypatch.setattr(_contracts, "_compiled", compiling)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(_contracts.schema("PersonService")))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert held and all(held)
+    assert len(results) == 8 and all(r is results[0] and r is not None for r in results)

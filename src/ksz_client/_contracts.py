@@ -8,6 +8,7 @@ resolve inside ``wsdl/``, never over the network.
 from __future__ import annotations
 
 import functools
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -82,9 +83,22 @@ def schema_path(service: str) -> Path | None:
     return WSDL_DIR / relative if relative else None
 
 
-@functools.cache
 def schema(service: str) -> etree.XMLSchema | None:
-    """The compiled schema of a service's messages, or None when it has none here."""
+    """The compiled schema of a service's messages, or None when it has none here.
+
+    Compiled once per process. The first calls may come from many threads at once
+    (the sandbox's first requests): libxml2's schema compiler is not safe to run
+    concurrently on the same files, so compiling is serialised.
+    """
+    with _COMPILING:
+        return _compiled(service)
+
+
+_COMPILING: Final = threading.Lock()
+
+
+@functools.cache
+def _compiled(service: str) -> etree.XMLSchema | None:
     path = schema_path(service)
     if path is None:
         return None
