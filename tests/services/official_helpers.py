@@ -15,9 +15,10 @@ import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
-from ksz_client._client import KszClient
+from ksz_client._client import KszClient, _default_transport
 from ksz_client._config import KszConfig
-from ksz_client._exceptions import KszFault, NotAuthorized, NotIntegrated, UnknownSsin
+from ksz_client._exceptions import KszFault, KszTimeout, NotAuthorized, NotIntegrated, UnknownSsin
+from ksz_client._transport import HttpRequest, HttpResponse, Transport
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
 from ksz_client.hooks import Exchange, Outcome
@@ -228,6 +229,29 @@ class NoSend:
 
     def close(self) -> None:
         pass
+
+
+class LoseFirst:
+    """A transport that times out on the first request without sending it (the KSZ never
+    saw it), then sends through `inner`."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.lost = 0
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        if not self.lost:
+            self.lost += 1
+            raise KszTimeout("read timeout")
+        return self.inner.handle(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def losing_first(config: KszConfig) -> LoseFirst:
+    """The default transport of `config`, its first request lost unsent."""
+    return LoseFirst(_default_transport(config))
 
 
 def offline(config_path: Path) -> tuple[KszClient, NoSend]:

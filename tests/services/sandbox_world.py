@@ -27,6 +27,7 @@ from ksz_client.cli import main
 from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.facts import Facts
+from ksz_client.sandbox.handlers import Answer, HandlerContext
 
 
 @dataclass
@@ -71,13 +72,17 @@ def ocmw(world: World) -> Iterator[KszClient]:
 
 
 def integrate(where: World | Sandbox, client: KszClient, ssin: object,
-              organisation: str = SANDBOX_CBE_NUMBER) -> None:
-    """Integrate on both sides, since 2020: the sandbox's repertory and the client's
-    register (of `organisation`)."""
+              organisation: str = SANDBOX_CBE_NUMBER, *, quality_code: int = 2,
+              since: dt.date | None = None) -> None:
+    """Integrate on both sides with `quality_code`: the sandbox's repertory and the client's
+    register (of `organisation`); both from `since` if given, else the register since 2020
+    and the repertory from today."""
     sandbox = where.sandbox if isinstance(where, World) else where
-    sandbox.integrate(str(ssin), organisation=organisation)
+    sandbox.integrate(str(ssin), organisation=organisation, quality_code=quality_code,
+                      period=None if since is None else (since, None))
     client.integrations.add(Integration(organisation=organisation, ssin=str(ssin),
-                                        quality_code=2, start=dt.date(2020, 1, 1)))
+                                        quality_code=quality_code,
+                                        start=since or dt.date(2020, 1, 1)))
 
 
 def person(world: World, predicate: Callable[[int, Facts], bool] = lambda i, f: True,
@@ -102,15 +107,49 @@ def index_from(sandbox: Sandbox, start: int, predicate: Callable[[int], bool] = 
                 and not (living and population.is_deceased(i)) and predicate(i))
 
 
+def not_integrated(sandbox: Sandbox, top: int) -> str:
+    """A living person with a current SSIN and no fault whom nobody integrated yet, searched
+    downwards from `top` (the end of the population a module leaves to these refusals)."""
+    population = sandbox.population
+    return next(str(population.ssin_of(i)) for i in range(top, 0, -1)
+                if population.fault_of(i) is None and population.replaced_by(i) is None
+                and not population.is_deceased(i)
+                and not sandbox.integrations(str(population.ssin_of(i))))
+
+
+# --- a handler called directly --------------------------------------------------------------
+
+
+def handler_context(sandbox: Sandbox, organisation: str = SANDBOX_CBE_NUMBER,
+                    **fields: Any) -> HandlerContext:
+    """What a handler sees when `organisation` calls it now on `sandbox` (its state, unless
+    `fields` name another; no legal context)."""
+    return HandlerContext(population=sandbox.population, legal_context="",
+                          organisation=organisation, now=dt.datetime.now(dt.UTC),
+                          **{"state": sandbox.state, **fields})
+
+
+def refusal(answer: Answer) -> tuple[str, str]:
+    """The reason code and diagnostic of a handler's refusal (NO, 10000, no payload)."""
+    assert answer.ok == "NO" and answer.return_code == 10000 and answer.payload is None
+    return answer.details[0].reason_code, answer.details[0].diagnostic
+
+
 # --- a module's own sandbox under the session fixtures' names ------------------------------
 # Imported by modules that integrate persons and register mutations: the session's sandbox
 # is shared with modules that need persons nobody integrated.
 
 
-@pytest.fixture(scope="module", name="sandbox")
-def own_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
+def own_sandbox_seeded(seed: int) -> Any:
+    """The fixture ``sandbox``: a module's own sandbox whose population grows from `seed`."""
+    @pytest.fixture(scope="module", name="sandbox")
+    def own_sandbox() -> Iterator[Sandbox]:
+        with Sandbox(seed=seed, persons=500) as running:
+            yield running
+    return own_sandbox
+
+
+own_sandbox = own_sandbox_seeded(1)
 
 
 @pytest.fixture(scope="module", name="sandbox_config_path")
@@ -142,6 +181,10 @@ class Traffic:
     def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
         if outcome.response is not None:
             self.messages.append(outcome.response)
+
+    def operations(self) -> list[str]:
+        """The operation of each request sent, in order."""
+        return [exchange.operation for exchange in self.requests]
 
     def payloads(self) -> list[_xml.Element]:
         """The SOAP Body payload of each message, in order (detached copies)."""
@@ -249,10 +292,24 @@ def cli_setup(sandbox: Sandbox, sandbox_config_path: Path, folder: Path,
     return config
 
 
-def command(config: Path, *prefix: str,
-            legal_context: str = "PCSA:SOCIAL_INQUIRY") -> Callable[..., int]:
-    """``ksz --config <config> --user sw-1 --legal-context ... <prefix> <argv>``: its exit."""
+def command(config: Path, *prefix: str, legal_context: str | None = "PCSA:SOCIAL_INQUIRY",
+            user: str = "sw-1") -> Callable[..., int]:
+    """``ksz --config <config> --user <user> --legal-context ... <prefix> <argv>``: its exit
+    (without ``--legal-context`` if `legal_context` is None: the service's default)."""
+    context = () if legal_context is None else ("--legal-context", legal_context)
+
     def run(*argv: str) -> int:
-        return main(["--config", str(config), "--user", "sw-1", "--legal-context",
-                     legal_context, *prefix, *argv])
+        return main(["--config", str(config), "--user", user, *context, *prefix, *argv])
     return run
+
+
+def printed(capsys: pytest.CaptureFixture[str], run: Callable[..., int],
+            *argv: str) -> tuple[int, str, str]:
+    """`run(*argv)`'s exit, a usage error's (SystemExit) included, and what it printed
+    (out, err)."""
+    try:
+        code = run(*argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -8,7 +8,6 @@ data group, in-doubt mutations never re-sent), contracts and commands.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import random
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -34,8 +32,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import AuditLog
-from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
-from ksz_client.hooks import Exchange, Outcome
+from ksz_client.cli import EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.bis import PERSON_KIND, UPDATE_KIND
 from ksz_client.services.bis import (
@@ -54,12 +51,18 @@ from ksz_client.services.ssin_info import SsinState
 from ksz_client.ssin import Gender, Ssin, SsinKind, make
 from ksz_client.types import Address, AddressKind, PartialDate, PersonName, Place
 
-from .official_helpers import OfficialCommonV3 as _CommonV3Resolver
+from .official_helpers import (
+    assert_unqualified,
+    assert_wsdl_agrees,
+    ours_with_official_common,
+    service_payloads,
+)
+from .official_helpers import offline as offline_client
+from .sandbox_world import Traffic, command
 
 BIS = catalogue.get("BisPersonService")
 LEGACY = catalogue.get("ManagePerson")
 UPDATE = catalogue.get("CBSSPersonService")
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 ENVELOPE_BODY = "{http://schemas.xmlsoap.org/soap/envelope/}Body"
 CONTACT = Address(AddressKind.CONTACT, "Kerkstraat", "12", "3", "2000", "Antwerpen",
                   country_code="150")
@@ -89,23 +92,6 @@ def _declaration(last: str | None = None, **changes: Any) -> BisDeclaration:
     }
     fields.update(changes)
     return BisDeclaration(**fields)
-
-
-class _Capture:
-    def __init__(self) -> None:
-        self.requests: list[Exchange] = []
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange)
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-    def operations(self) -> list[str]:
-        return [e.operation for e in self.requests]
 
 
 def _records(sandbox: Sandbox, last_name: str) -> list[Any]:
@@ -323,18 +309,11 @@ def test_update_results_round_trip() -> None:
 # --- bad input never leaves ----------------------------------------------------------------
 
 
-class _Refuse:
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture
-def offline(sandbox_config: KszConfig) -> KszClient:
-    return KszClient(sandbox_config, transport=_Refuse()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+def offline(sandbox_config_path: Path) -> Iterator[KszClient]:
+    client, transport = offline_client(sandbox_config_path)
+    yield client
+    assert transport.sent == []
 
 
 def test_bad_registrations_are_refused_before_sending(offline: KszClient) -> None:
@@ -376,7 +355,7 @@ def test_bad_updates_are_refused_before_sending(offline: KszClient) -> None:
 
 @pytest.mark.e2e
 def test_register_a_new_person(sandbox_config: KszConfig, sandbox: Sandbox) -> None:
-    capture = _Capture()
+    capture = Traffic()
     declaration = _declaration(nationalities=(
         DeclaredNationality("139", dt.date(2012, 5, 17)),
         DeclaredNationality("150", dt.date(2015, 1, 1), dt.date(2016, 1, 1)),  # expired
@@ -412,7 +391,7 @@ def test_register_a_new_person(sandbox_config: KszConfig, sandbox: Sandbox) -> N
 @pytest.mark.e2e
 def test_a_second_registration_finds_the_first(sandbox_config: KszConfig,
                                                sandbox: Sandbox) -> None:
-    capture = _Capture()
+    capture = Traffic()
     declaration = _declaration(contact_address=CONTACT)
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
@@ -519,7 +498,7 @@ def test_the_legacy_create_registers_the_same_way(client: KszClient, sandbox: Sa
 @pytest.mark.e2e
 def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfig,
                                                         sandbox: Sandbox) -> None:
-    capture = _Capture()
+    capture = Traffic()
     declaration = _declaration(contact_address=CONTACT)
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
@@ -536,7 +515,7 @@ def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfi
 def test_with_an_audit_log_the_next_registration_waits_for_reconciliation(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path,
 ) -> None:
-    capture = _Capture()
+    capture = Traffic()
     with AuditLog.sqlite(tmp_path / "audit.sqlite3") as log, \
             KszClient(sandbox_config, observers=[log.observer(sandbox_config), capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
@@ -676,7 +655,7 @@ def test_update_of_an_unknown_or_replaced_number(client: KszClient, sandbox: San
 
 @pytest.mark.e2e
 def test_a_lost_update_answer_is_in_doubt(sandbox_config: KszConfig, sandbox: Sandbox) -> None:
-    capture = _Capture()
+    capture = Traffic()
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
         registered = client.bis.register(_declaration(contact_address=CONTACT))
@@ -700,7 +679,7 @@ def test_a_lost_update_answer_is_in_doubt(sandbox_config: KszConfig, sandbox: Sa
 @pytest.fixture
 def exchanged(sandbox_config: KszConfig, sandbox: Sandbox) -> dict[str, list[_xml.Element]]:
     """Requests and responses of each BIS service: registered, existing, updated, refused."""
-    capture = _Capture()
+    capture = Traffic()
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
         full = replace(_full_declaration(), name=PersonName(_name(), ("Youssef",)))
@@ -716,17 +695,12 @@ def exchanged(sandbox_config: KszConfig, sandbox: Sandbox) -> dict[str, list[_xm
             civil_states=full.civil_states, residential_address=ABROAD,
             contact_address=CONTACT))
         client.cbss_person.update(sandbox.population.ssin_of(0), gender="F")
-    out: dict[str, list[_xml.Element]] = {}
     for exchange, data in zip(capture.requests, capture.messages[::2], strict=True):
         assert exchange.request == data
-    for data in capture.messages:
-        body = _xml.parse(data).find(ENVELOPE_BODY)
-        assert body is not None
-        payload = copy.deepcopy(body[0])
-        service = {BIS.namespace: BIS.name, LEGACY.namespace: LEGACY.name,
-                   UPDATE.namespace: UPDATE.name}[etree.QName(payload).namespace]
-        out.setdefault(service, []).append(payload)
+    out = {service.name: service_payloads(capture.messages, service.namespace)
+           for service in (BIS, LEGACY, UPDATE)}
     assert {k: len(v) for k, v in out.items()} == {BIS.name: 4, LEGACY.name: 2, UPDATE.name: 4}
+    assert len(capture.messages) == 10  # none in another namespace
     return out
 
 
@@ -741,7 +715,7 @@ def test_messages_validate_against_our_contracts(
         for payload in payloads:
             assert schema.validate(payload), (service, schema.error_log)
             if payload.tag.endswith("Request"):
-                assert all(etree.QName(e).namespace is None for e in payload.iterdescendants())
+                assert_unqualified([payload])
     bis = exchanged[BIS.name]
     assert bis[1].find("result/newlyRegisteredPerson") is not None
     assert bis[3].find("result/existingPersons/person") is not None
@@ -752,12 +726,7 @@ def test_messages_validate_with_the_official_commonv3(
     exchanged: dict[str, list[_xml.Element]], official_contracts: Path,
 ) -> None:
     for service, payloads in exchanged.items():
-        parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        parser.resolvers.add(_CommonV3Resolver(
-            official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-        path = _contracts.schema_path(service)
-        assert path is not None
-        schema = etree.XMLSchema(etree.parse(str(path), parser))
+        schema = ours_with_official_common(official_contracts, service)
         for payload in payloads:
             assert schema.validate(payload), (service, schema.error_log)
         broken = payloads[0]
@@ -774,21 +743,16 @@ def test_messages_validate_with_the_official_commonv3(
     (UPDATE, "intf/CBSSPersonService/CBSSPersonServiceV1.wsdl"),
 ], ids=lambda v: getattr(v, "name", ""))
 def test_the_wsdls_agree_with_the_catalogue(service: catalogue.Service, wsdl: str) -> None:
-    client = zeep.Client(str(_contracts.WSDL_DIR / wsdl))
-    binding = client.service._binding
-    (op,) = service.operations
-    assert set(binding._operations) == {op.name}
-    assert binding._operations[op.name].soapaction == op.soap_action
-    assert client.get_element(f"{{{service.namespace}}}{op.request_element}") is not None
-    port = client.wsdl.services[service.name].ports[f"{service.name}Port"]
-    assert port.binding_options["address"].endswith("/" + service.path)
+    assert len(service.operations) == 1
+    assert_wsdl_agrees(service, wsdl.removeprefix("intf/"), service.name,
+                       f"{service.name}Port")
 
 
 # --- command line ----------------------------------------------------------------------------
 
 
 def _cli(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--config", str(config), *CONTEXT, *argv])
+    code = command(config, user="test-social-worker")(*argv)
     out, err = capsys.readouterr()
     return code, out, err
 

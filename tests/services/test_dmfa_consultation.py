@@ -24,7 +24,7 @@ from ksz_client._exceptions import (
     ValidationError,
 )
 from ksz_client.audit import Integration
-from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
+from ksz_client.cli import EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.dmfa_consultation import (
     PAGE_SIZE,
@@ -53,6 +53,7 @@ from ksz_client.types import AnsweredSsin, Money, Quarter
 from .official_helpers import (
     SET_B,
     Capture,
+    NoSend,
     assert_valid,
     cli_config,
     compare_types,
@@ -61,6 +62,7 @@ from .official_helpers import (
     payloads,
     type_shapes,
 )
+from .sandbox_world import command, printed
 
 NS = "http://kszbcss.fgov.be/intf/DmfaConsultationService/v1"
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -69,20 +71,6 @@ SSIN = Ssin(make(D(1985, 7, 30), 33, kind=SsinKind.TEST), allow_test=True)
 OTHER = Ssin(make(D(1985, 7, 30), 35, kind=SsinKind.TEST), allow_test=True)
 EMPLOYER = EmployerId(EmployerIdKind.CBE, "0411120147")
 OFFICIAL_WSDL = f"{SET_B}/intf/DmfaConsultationService/DmfaConsultationV1.wsdl"
-
-
-class NoNetwork:
-    """A transport that fails the test if anything is sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[object] = []
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        self.sent.append(request)
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
 
 
 def _person(sandbox: Sandbox, predicate) -> int:  # type: ignore[no-untyped-def]
@@ -258,7 +246,7 @@ def test_attestation_criteria_are_validated(changes: dict[str, object], message:
     ],
 )
 def test_bad_input_raises_before_sending(sandbox_config: KszConfig, call, message) -> None:  # type: ignore[no-untyped-def]
-    transport = NoNetwork()
+    transport = NoSend()
     client = KszClient(sandbox_config, transport=transport).acting_for(user="u")
     with pytest.raises(ValidationError, match=message):
         call(client.dmfa, str(SSIN))
@@ -266,7 +254,7 @@ def test_bad_input_raises_before_sending(sandbox_config: KszConfig, call, messag
 
 
 def test_finality_refuses_before_sending(sandbox_config: KszConfig) -> None:
-    transport = NoNetwork()
+    transport = NoSend()
     client = KszClient(sandbox_config, transport=transport).acting_for(user="u")
     with pytest.raises(NotIntegrated) as caught:
         client.dmfa.attestations(SSIN, start="2024Q1", end="2024Q4")
@@ -568,15 +556,6 @@ def test_our_wsdl_has_the_official_operations_and_actions(official_contracts: Pa
 # --- command line ----------------------------------------------------------------------------
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.e2e
 def test_cli_attestations_and_personnel(
     capsys: pytest.CaptureFixture[str], sandbox: Sandbox, tmp_path: Path
@@ -585,25 +564,25 @@ def test_cli_attestations_and_personnel(
     index = _person(sandbox, lambda i: any(q.year == 2025 for q in population.facts(i).dmfa))
     ssin = str(population.ssin_of(index))
     config = cli_config(sandbox, tmp_path, ssin)
-    context = ("--config", str(config), "--user", "u")
-    code, out, err = _run(capsys, *context, "dmfa", "attestations", ssin, "--start", "2025Q1",
-                          "--end", "2025Q4", "--json")
+    run = command(config, user="u", legal_context=None)
+    code, out, err = printed(capsys, run, "dmfa", "attestations", ssin, "--start", "2025Q1",
+                             "--end", "2025Q4", "--json")
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
     expected = sorted(q.gross_wage_cents for q in population.facts(index).dmfa if q.year == 2025)
     got = sorted(sum(r["amount"]["cents"] for o in a["worker"]["occupations"]
                      for r in o["remunerations"]) for a in data["attestations"])
     assert got == expected
-    code, out, _ = _run(capsys, *context, "dmfa", "consult-dmfa-attestations-by-ssin", ssin,
-                        "--start", "2025Q1", "--end", "2025Q4", "--sector", "PRI", "--sector",
-                        "PLP")
+    code, out, _ = printed(capsys, run, "dmfa", "consult-dmfa-attestations-by-ssin", ssin,
+                           "--start", "2025Q1", "--end", "2025Q4", "--sector", "PRI", "--sector",
+                           "PLP")
     assert code == EXIT_OK and "ticketCBSS" in out and "gross EUR" in out
-    code, out, err = _run(capsys, *context, "dmfa", "personnel", "0411120147", "--start",
-                          "2025Q1", "--json")
+    code, out, err = printed(capsys, run, "dmfa", "personnel", "0411120147", "--start",
+                             "2025Q1", "--json")
     assert (code, err) == (EXIT_OK, "")
     assert json.loads(out)["status"]["value"] == "RESPONSE_IN_BATCH"
-    code, _, err = _run(capsys, *context, "dmfa", "attestations", ssin, "--start", "2024Q1",
-                        "--end", "2025Q4")
+    code, _, err = printed(capsys, run, "dmfa", "attestations", ssin, "--start", "2024Q1",
+                           "--end", "2025Q4")
     assert code == EXIT_USAGE and "at most 4" in err and ssin not in err
 
 

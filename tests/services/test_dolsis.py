@@ -24,7 +24,7 @@ from ksz_client._exceptions import (
     SsinReplaced,
     ValidationError,
 )
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE, main
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox import facts as sandbox_facts
 from ksz_client.sandbox.handlers.dolsis import special_status, worker_id
@@ -68,7 +68,8 @@ from ksz_client.types import (
     Quarter,
 )
 
-from .official_helpers import Capture, integrate, payloads
+from .official_helpers import Capture, NoSend, integrate, payloads
+from .sandbox_world import command, printed
 
 NS = "http://kszbcss.fgov.be/intf/DolsisService/v1"
 FIRST = 40  # the persons the tests of this module integrate start here
@@ -108,20 +109,6 @@ def _integrated(sandbox: Sandbox, client: KszClient, index: int) -> Ssin:
     ssin = sandbox.population.ssin_of(index)
     integrate(sandbox, client, str(ssin))
     return ssin
-
-
-class NoNetwork:
-    """A transport that fails the test if anything is sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[object] = []
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        self.sent.append(request)
-        raise AssertionError("nothing may be sent")
-
-    def close(self) -> None:
-        pass
 
 
 # --- mapping (unit) -----------------------------------------------------------------------
@@ -370,7 +357,7 @@ def test_default_quarters() -> None:
     ],
 )
 def test_bad_input_raises_before_sending(sandbox_config: KszConfig, call, message) -> None:  # type: ignore[no-untyped-def]
-    transport = NoNetwork()
+    transport = NoSend()
     client = KszClient(sandbox_config, transport=transport).acting_for(user="u",
                                                                        legal_context=LEGAL)
     with pytest.raises(ValidationError, match=message):
@@ -389,7 +376,7 @@ def test_security_contexts_are_validated() -> None:
 
 
 def test_finality_refuses_before_sending(sandbox_config: KszConfig) -> None:
-    transport = NoNetwork()
+    transport = NoSend()
     client = KszClient(sandbox_config, transport=transport).acting_for(user="u",
                                                                        legal_context=LEGAL)
     with pytest.raises(NotIntegrated) as caught:
@@ -678,7 +665,7 @@ def test_calls_run_concurrently(dolsis: DolsisService) -> None:
 
 
 def test_invalid_ssin_is_invalid_ssin(sandbox_config: KszConfig) -> None:
-    client = KszClient(sandbox_config, transport=NoNetwork()).acting_for(user="u",
+    client = KszClient(sandbox_config, transport=NoSend()).acting_for(user="u",
                                                                          legal_context=LEGAL)
     with pytest.raises(InvalidSsin):
         client.dolsis.find_employers("85073003329")
@@ -743,29 +730,20 @@ def test_our_wsdl_names_the_catalogue_operations_and_actions() -> None:
 # --- command line -----------------------------------------------------------------------------
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.e2e
 def test_cli_employer_detail_json_and_human(
     capsys: pytest.CaptureFixture[str], sandbox_config_path: Path
 ) -> None:
-    context = ("--config", str(sandbox_config_path), "--user", "u", "--legal-context", LEGAL)
-    code, out, err = _run(capsys, *context, "dolsis", "employer_detail", "0411120147", "--json")
+    run = command(sandbox_config_path, user="u", legal_context=LEGAL)
+    code, out, err = printed(capsys, run, "dolsis", "employer_detail", "0411120147", "--json")
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
     assert data["employer"]["employer"]["name"] == "Bakkerij Peeters BV"
     assert data["status"]["code"] == "MSG00000"
-    code, out, _ = _run(capsys, *context, "dolsis", "get-employer-detail", "0411120100",
-                        "--employer-kind", "noss")
+    code, out, _ = printed(capsys, run, "dolsis", "get-employer-detail", "0411120100",
+                           "--employer-kind", "noss")
     assert code == EXIT_OK and "Bakkerij Peeters BV" in out and "ticketCBSS" in out
-    code, _, err = _run(capsys, *context, "dolsis", "employer_detail", "0411120148")
+    code, _, err = printed(capsys, run, "dolsis", "employer_detail", "0411120148")
     assert code == EXIT_USAGE and "check digits" in err
 
 
@@ -779,19 +757,19 @@ def test_cli_find_employers(
     index = _plain(sandbox, lambda i: population.facts(i).has_employment)
     ssin = str(population.ssin_of(index))
     config = cli_config(sandbox, tmp_path, ssin)
-    context = ("--config", str(config), "--user", "u", "--legal-context", LEGAL)
-    code, out, err = _run(capsys, *context, "dolsis", "find_employers", ssin, "--json")
+    run = command(config, user="u", legal_context=LEGAL)
+    code, out, err = printed(capsys, run, "dolsis", "find_employers", ssin, "--json")
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
     assert data["employments"][0]["dimona_period_id"] == next(
         e.dimona_period_id for e in population.facts(index).employments if e.current)
-    code, out, _ = _run(capsys, *context, "dolsis", "find-employers-by-worker", ssin)
+    code, out, _ = printed(capsys, run, "dolsis", "find-employers-by-worker", ssin)
     assert code == EXIT_OK and "ticketCBSS" in out and "last Dimona" in out
-    code, out, err = _run(capsys, *context, "dolsis", "find_employers", ssin, "--scope",
-                          "mutations", "--start", "1990-01-01", "--end", "1990-01-02")
+    code, out, err = printed(capsys, run, "dolsis", "find_employers", ssin, "--scope",
+                             "mutations", "--start", "1990-01-01", "--end", "1990-01-02")
     assert code == EXIT_BUSINESS and "MSG00100" in out
     other = str(population.ssin_of(_plain(sandbox, lambda i: i > index + 5)))
-    code, _, err = _run(capsys, *context, "dolsis", "find_employers", other)
+    code, _, err = printed(capsys, run, "dolsis", "find_employers", other)
     assert code == EXIT_BUSINESS and "NotIntegrated" in err and other not in err
 
 

@@ -9,11 +9,10 @@ import copy
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -21,15 +20,12 @@ from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     InvalidSsin,
-    NotIntegrated,
     ResponseError,
     SsinReplaced,
     UnknownSsin,
 )
-from ksz_client.audit import Integration
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
+from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.flanders import (
     certificates_of,
     lives_in_flanders,
@@ -46,45 +42,27 @@ from ksz_client.services.flanders import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Receipt, Status
 
-from .official_helpers import OfficialCommonV3 as _OfficialCommon
+from .official_helpers import assert_wsdl_agrees, offline, ours_with_official_common
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_finality_checked,
+    cli_setup,
+    command,
+    exchanged,
+    index_from,
+    integrate,
+    own_sandbox,
+    own_sandbox_config_path,
+    social_worker,
+)
 
 LED = catalogue.get("QualificationCertificateService")
 INBURGERING = catalogue.get("InburgeringService")
 D = dt.date
 BASE = 420  # persons from here on are picked (in this module's own sandbox)
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    """This module's own sandbox (overrides the shared one): its integrations stay here."""
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("flanders") / "ksz.toml")
-
-
-
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: str,
-               organisation: str = SANDBOX_CBE_NUMBER) -> None:
-    """Integrate on both sides: the sandbox's repertory and the client's register."""
-    sandbox.integrate(ssin, organisation=organisation)
-    client.integrations.add(Integration(organisation=organisation, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
 
 def _index(sandbox: Sandbox, predicate: Callable[[int], bool], start: int = 0) -> int:
-    population = sandbox.population
-    return next(i for i in range(BASE + start, population.size)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and predicate(i))
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
+    return index_from(sandbox, BASE + start, predicate)
 
 
 # --- mapping (unit) -------------------------------------------------------------------
@@ -165,20 +143,13 @@ def test_sandbox_facts_are_deterministic_and_flemish_only(sandbox: Sandbox) -> N
         certificates_of(population, i) for i in range(50)]
 
 
-def test_bad_ssin_raises_before_any_io(sandbox_config: KszConfig) -> None:
-    class Refuse:
-        def handle(self, request):  # type: ignore[no-untyped-def]
-            raise AssertionError("nothing may be sent")
-
-        def close(self) -> None:
-            pass
-
-    client = KszClient(sandbox_config, transport=Refuse()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+def test_bad_ssin_raises_before_any_io(sandbox_config_path: Path) -> None:
+    client, transport = offline(sandbox_config_path)
     with pytest.raises(InvalidSsin):
         client.qualifications.get("85073003329")
     with pytest.raises(InvalidSsin):
         client.inburgering.get("not an ssin")
+    assert transport.sent == []
 
 
 # --- end to end over HTTP ---------------------------------------------------------------
@@ -189,13 +160,13 @@ def test_certificates_of_a_flemish_person(client: KszClient, sandbox: Sandbox) -
     population = sandbox.population
     index = _index(sandbox, lambda i: len(certificates_of(population, i)) > 1)
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.qualifications.get(ssin.formatted)
     assert (result.status.value, result.status.code) == ("DATA_FOUND", "MSG00000")
     assert result.certificates == certificates_of(population, index)
     assert result.receipt.ticket_cbss
     none = population.ssin_of(_index(sandbox, lambda i: not certificates_of(population, i)))
-    _integrate(sandbox, client, none)
+    integrate(sandbox, client, none)
     empty = client.qualifications.get(none)
     assert (empty.status.value, empty.status.code) == ("NO_DATA_FOUND", "MSG00100")
     assert not empty.found
@@ -206,14 +177,14 @@ def test_trajectory_of_a_newcomer(client: KszClient, sandbox: Sandbox) -> None:
     population = sandbox.population
     index = _index(sandbox, lambda i: bool(trajectories_of(population, i)))
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.inburgering.get(ssin)
     assert (result.status.value, result.status.code) == ("DATA_FOUND", "MSG00000")
     assert result.trajectories == trajectories_of(population, index)
     assert result.current == (result.trajectories[0] if result.trajectories[0].status
                               is TrajectoryStatus.ONGOING else None)
     none = population.ssin_of(_index(sandbox, lambda i: not trajectories_of(population, i)))
-    _integrate(sandbox, client, none)
+    integrate(sandbox, client, none)
     empty = client.inburgering.get(none)
     assert (empty.status.value, empty.status.code, empty.found) == (
         "NO_DATA_FOUND", "MSG00100", False)
@@ -226,12 +197,12 @@ def test_replaced_and_unknown_ssins(client: KszClient, sandbox: Sandbox, attribu
     index = next(i for i in range(BASE, population.size)
                  if population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(SsinReplaced) as caught:
         getattr(client, attribute).get(old)
     assert caught.value.new_ssin == population.ssin_of(population.replaced_by(index))  # type: ignore[arg-type]
     unknown = make(D(2004, 12, 30), 993, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         getattr(client, attribute).get(unknown)
 
@@ -242,59 +213,26 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
     client: KszClient, sandbox_config: KszConfig, sandbox: Sandbox, attribute: str
 ) -> None:
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 65))
-    with pytest.raises(NotIntegrated) as local:
-        getattr(client, attribute).get(ssin)
-    assert local.value.ticket_cbss is None
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with KszClient(second) as plain:
-        other = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
-                                           quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            getattr(other, attribute).get(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_finality_checked(client, sandbox_config, ssin, lambda c: getattr(c, attribute).get)
 
 
 # --- contract -----------------------------------------------------------------------------
-
-
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
 
 
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> dict[str, list[_xml.Element]]:
     """Per service: request and response of a call with data and one without."""
     population = sandbox.population
-    capture = _Capture()
     out: dict[str, list[_xml.Element]] = {}
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        for attribute, facts in (("qualifications", certificates_of),
-                                 ("inburgering", trajectories_of)):
-            capture.messages.clear()
-            for index in (_index(sandbox, lambda i, f=facts: bool(f(population, i)), 10),  # type: ignore[misc]
-                          _index(sandbox, lambda i, f=facts: not f(population, i), 10)):  # type: ignore[misc]
-                _integrate(sandbox, client, population.ssin_of(index))
-                getattr(client, attribute).get(population.ssin_of(index))
-            bodies = []
-            for data in capture.messages:
-                body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-                assert body is not None
-                bodies.append(copy.deepcopy(body[0]))
-            assert len(bodies) == 4
-            out[attribute] = bodies
+    for attribute, facts in (("qualifications", certificates_of),
+                             ("inburgering", trajectories_of)):
+        ssins = [population.ssin_of(index) for index in (
+            _index(sandbox, lambda i, f=facts: bool(f(population, i)), 10),  # type: ignore[misc]
+            _index(sandbox, lambda i, f=facts: not f(population, i), 10))]  # type: ignore[misc]
+        out[attribute] = exchanged(
+            sandbox_config, sandbox,
+            lambda client, a=attribute, s=ssins: [getattr(client, a).get(x) for x in s],  # type: ignore[misc]
+            4, *ssins)
     return out
 
 
@@ -323,12 +261,7 @@ def test_messages_validate_with_the_official_commonv3(
     payloads: dict[str, list[_xml.Element]], official_contracts: Path
 ) -> None:
     for attribute, messages in payloads.items():
-        parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        parser.resolvers.add(_OfficialCommon(
-            official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-        path = _contracts.schema_path(_NAMES[attribute])
-        assert path is not None
-        schema = etree.XMLSchema(etree.parse(str(path), parser))
+        schema = ours_with_official_common(official_contracts, _NAMES[attribute])
         for payload in messages:
             assert schema.validate(payload), schema.error_log
         broken = copy.deepcopy(messages[0])
@@ -343,14 +276,7 @@ def test_messages_validate_with_the_official_commonv3(
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue(
     service: catalogue.Service, folder: str, file: str,
 ) -> None:
-    loaded = zeep.Client(str(_contracts.WSDL_DIR / "intf" / folder / file))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in service.operations}
-    for op in service.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        assert loaded.get_element(f"{{{service.namespace}}}{op.request_element}") is not None
-    port = loaded.wsdl.services[folder].ports[f"{folder}Port"]
-    assert port.binding_options["address"].endswith("/" + service.path)
+    assert_wsdl_agrees(service, f"{folder}/{file}", folder, f"{folder}Port")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -361,13 +287,6 @@ def test_the_generated_commands(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     population = sandbox.population
     graduate = population.ssin_of(_index(sandbox, lambda i: bool(certificates_of(population, i)),
                                          30))
@@ -375,20 +294,18 @@ def test_the_generated_commands(
                                          30))
     nobody = population.ssin_of(_index(sandbox, lambda i: not certificates_of(population, i)
                                        and not trajectories_of(population, i), 30))
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        for ssin in (graduate, newcomer, nobody):
-            _integrate(sandbox, setup, ssin)
-    context = ["--config", str(config), "--user", "sw-1", "--legal-context",
-               "PCSA:SOCIAL_INQUIRY"]
-    assert main([*context, "qualifications", "get", graduate.formatted, "--json"]) == EXIT_OK
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch,
+                       graduate, newcomer, nobody)
+    run = command(config)
+    assert run("qualifications", "get", graduate.formatted, "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["certificates"][0]["identifier"].startswith("LED")
-    assert main([*context, "inburgering", "get", str(newcomer), "--json"]) == EXIT_OK
+    assert run("inburgering", "get", str(newcomer), "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["trajectories"][0]["status"] in {s.value for s in TrajectoryStatus}
-    assert main([*context, "inburgering", "consult-inburgering-trajectory", str(newcomer)]) \
+    assert run("inburgering", "consult-inburgering-trajectory", str(newcomer)) \
         == EXIT_OK
     assert "Integratie" in capsys.readouterr().out
     for attribute in ("qualifications", "inburgering"):
-        assert main([*context, attribute, "get", str(nobody)]) == EXIT_BUSINESS
+        assert run(attribute, "get", str(nobody)) == EXIT_BUSINESS
         capsys.readouterr()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,14 +20,12 @@ from ksz_client._exceptions import (
     InvalidData,
     InvalidSsin,
     NoResult,
-    NotIntegrated,
     ResponseError,
     ValidationError,
 )
-from ksz_client.audit import AuditLog, Integration
+from ksz_client.audit import AuditLog
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
+from ksz_client.cli import EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers import HandlerContext
 from ksz_client.sandbox.handlers.heating import (
@@ -50,6 +48,20 @@ from ksz_client.services.heating import (
 )
 from ksz_client.types import Money
 
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_refused_unless_integrated,
+    cli_setup,
+    command,
+    handler_context,
+    index_from,
+    integrate,
+    own_sandbox,
+    own_sandbox_config_path,
+    refusal,
+    social_worker,
+    traced,
+)
+
 SERVICE = catalogue.get("OCMWCPASHeatingAllocation")
 NS = SERVICE.namespace
 D = dt.date
@@ -63,30 +75,8 @@ CATEGORY_3 = {"category": "3"}
 # --- helpers --------------------------------------------------------------------------
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.requests: list[Exchange] = []
-        self.responses: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.responses.append(outcome.response)
-
-
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: object) -> None:
-    sandbox.integrate(str(ssin))
-    client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
-
 def _index(sandbox: Sandbox, predicate: Callable[[int], bool], start: int = 0) -> int:
-    population = sandbox.population
-    return next(i for i in range(BASE + start, population.size)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and not population.is_deceased(i) and predicate(i))
+    return index_from(sandbox, BASE + start, predicate, living=True)
 
 
 def _intervention(sandbox: Sandbox, index: int) -> bool:
@@ -96,25 +86,6 @@ def _intervention(sandbox: Sandbox, index: int) -> bool:
 
 def _records(sandbox: Sandbox, ssin: object) -> list[object]:
     return list(sandbox.state.records(KIND, ssin=str(ssin)))
-
-
-# This module's own sandbox: the session's one is shared with modules that need persons
-# nobody integrated, and these tests integrate persons and register mutations.
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("sandbox") / "ksz.toml")
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
 
 
 def _invoice(**changes: object) -> Invoice:
@@ -223,37 +194,30 @@ def test_the_price_per_litre_and_the_allowance_per_litre() -> None:
 
 
 def _context(sandbox: Sandbox) -> HandlerContext:
-    return HandlerContext(population=sandbox.population, legal_context="",
-                          organisation=SANDBOX_CBE_NUMBER, now=dt.datetime.now(dt.UTC),
-                          state=MemoryState(), ticket="t-1")
-
-
-def _detail(answer) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    assert answer.ok == "NO" and answer.return_code == 10000 and answer.payload is None
-    return answer.details[0].reason_code, answer.details[0].diagnostic
+    return handler_context(sandbox, state=MemoryState(), ticket="t-1")
 
 
 def test_the_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
     ssin = str(sandbox.population.ssin_of(_index(sandbox, lambda i: True)))
     missing = _request(ssin)
     missing.remove(missing.find(_wire.q("OCMW_CPAS")))
-    assert _detail(compute_allocation(_context(sandbox), missing))[0] == MISSING
+    assert refusal(compute_allocation(_context(sandbox), missing))[0] == MISSING
     unreadable = _request(ssin)
     next(unreadable.iter(_wire.q("Quantity"))).text = "much"
-    assert _detail(compute_allocation(_context(sandbox), unreadable))[0] == INVALID
+    assert refusal(compute_allocation(_context(sandbox), unreadable))[0] == INVALID
     off_contract = _request(ssin)
     next(off_contract.iter(_wire.q("Amount"))).text = "123456789012"
-    assert _detail(compute_allocation(_context(sandbox), off_contract))[0] == INVALID
+    assert refusal(compute_allocation(_context(sandbox), off_contract))[0] == INVALID
 
 
 def test_the_handler_checks_the_person(sandbox: Sandbox) -> None:
     population = sandbox.population
     unknown = next(str(s) for s in ("85073003328", "90010100131", "00010100195")
                    if population.index_of(s) is None)
-    assert _detail(compute_allocation(_context(sandbox), _request(unknown)))[0] == "MSG00005"
+    assert refusal(compute_allocation(_context(sandbox), _request(unknown)))[0] == "MSG00005"
     old = next(i for i in range(population.size) if population.replaced_by(i) is not None)
     answer = compute_allocation(_context(sandbox), _request(str(population.ssin_of(old))))
-    assert _detail(answer)[0] == "MSG00006"
+    assert refusal(answer)[0] == "MSG00006"
     assert dict(answer.details[0].information)["newSSIN"]
 
 
@@ -261,7 +225,7 @@ def test_the_handler_refuses_another_ocmws_request(sandbox: Sandbox) -> None:
     ssin = str(sandbox.population.ssin_of(_index(sandbox, lambda i: True)))
     context = _context(sandbox)
     answer = compute_allocation(context, _request(ssin, ocmw="0999999914"))
-    assert _detail(answer) == ("MSG00008", "the OCMW of the request is not the caller")
+    assert refusal(answer) == ("MSG00008", "the OCMW of the request is not the caller")
     assert context.state is not None and context.state.records(KIND) == []
 
 
@@ -270,7 +234,7 @@ def test_the_handler_refuses_a_future_delivery(sandbox: Sandbox) -> None:
     ssin = str(sandbox.population.ssin_of(_index(sandbox, lambda i: True)))
     future = _invoice(delivery_date=TODAY + dt.timedelta(days=2))
     answer = compute_allocation(_context(sandbox), _request(ssin, invoice=future))
-    assert _detail(answer) == ("MSG00008", "the delivery date lies in the future")
+    assert refusal(answer) == ("MSG00008", "the delivery date lies in the future")
 
 
 def test_the_low_income_category_follows_the_last_tax_assessment(sandbox: Sandbox) -> None:
@@ -285,7 +249,7 @@ def test_the_low_income_category_follows_the_last_tax_assessment(sandbox: Sandbo
     low = BeneficiaryCategory.LOW_INCOME
     refused = compute_allocation(_context(sandbox), _request(
         str(population.ssin_of(rich)), category=low))
-    assert _detail(refused) == ("MSG00008", "the beneficiary does not fit the category")
+    assert refusal(refused) == ("MSG00008", "the beneficiary does not fit the category")
     granted = compute_allocation(_context(sandbox), _request(
         str(population.ssin_of(poor)), category=low))
     assert granted.ok == "YES" and granted.payload is not None
@@ -297,7 +261,7 @@ def test_the_low_income_category_follows_the_last_tax_assessment(sandbox: Sandbo
 @pytest.mark.e2e
 def test_an_allowance_is_computed_and_registered(client: KszClient, sandbox: Sandbox) -> None:
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.heating.compute(ssin.formatted, **CATEGORY_3, amount="812.40",
                                     quantity="1000", housing_number="A12",
                                     delivery_date=RECENT.isoformat())
@@ -321,7 +285,7 @@ def test_an_allowance_is_computed_and_registered(client: KszClient, sandbox: San
 def test_the_yearly_maximum_of_litres_cuts_then_refuses(client: KszClient,
                                                         sandbox: Sandbox) -> None:
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 3))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     day = TODAY - dt.timedelta(days=1) if TODAY.month != 1 or TODAY.day > 2 else TODAY
 
     def compute(quantity: str, amount: str, days: int) -> AllocationResult:
@@ -342,7 +306,7 @@ def test_the_yearly_maximum_of_litres_cuts_then_refuses(client: KszClient,
 @pytest.mark.e2e
 def test_the_pump_allowance_is_flat_and_once_a_year(client: KszClient, sandbox: Sandbox) -> None:
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 6))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.heating.compute(ssin, **CATEGORY_3, amount="350", quantity="250",
                                     housing_number="C1", delivery_date=RECENT, unit="pump")
     assert result.amount == Money(PUMP_FLAT_CENTS)
@@ -358,7 +322,7 @@ def test_the_increased_intervention_category_is_checked(client: KszClient,
     entitled = population.ssin_of(_index(sandbox, lambda i: _intervention(sandbox, i)))
     other = population.ssin_of(_index(sandbox, lambda i: not _intervention(sandbox, i), 9))
     for ssin in (entitled, other):
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
     arguments = {"amount": "90", "quantity": "100", "housing_number": "D4",
                  "delivery_date": RECENT}
     assert client.heating.compute(entitled, category=1, **arguments).amount == Money(1_400)
@@ -371,7 +335,7 @@ def test_the_increased_intervention_category_is_checked(client: KszClient,
 @pytest.mark.e2e
 def test_an_invoice_older_than_60_days_is_refused(client: KszClient, sandbox: Sandbox) -> None:
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 12))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     with pytest.raises(InvalidData):
         client.heating.compute(ssin, **CATEGORY_3, amount="100", quantity="100",
                                housing_number="E5",
@@ -399,13 +363,11 @@ def test_an_invoice_older_than_60_days_is_refused(client: KszClient, sandbox: Sa
 def test_bad_input_raises_before_sending(sandbox_config: KszConfig, sandbox: Sandbox,
                                          changes: dict[str, object],
                                          error: type[Exception]) -> None:
-    capture = _Capture()
     ssin = str(sandbox.population.ssin_of(_index(sandbox, lambda i: True)))
     arguments: dict[str, object] = {"ssin": ssin, "category": "3", "amount": "812.40",
                                     "quantity": "1000", "housing_number": "A12",
                                     "delivery_date": RECENT, **changes}
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    with traced(sandbox_config) as (client, capture):
         number = arguments.pop("ssin")
         with pytest.raises(error):
             client.heating.compute(number, **arguments)  # type: ignore[arg-type]
@@ -416,32 +378,22 @@ def test_bad_input_raises_before_sending(sandbox_config: KszConfig, sandbox: San
 def test_finality_is_checked_before_sending_and_by_the_ksz(
     sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
-    capture = _Capture()
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 15))
     arguments = {"category": "3", "amount": "100", "quantity": "100", "housing_number": "F6",
                  "delivery_date": RECENT}
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        with pytest.raises(NotIntegrated) as local:
-            client.heating.compute(ssin, **arguments)  # type: ignore[arg-type]
-        assert local.value.ticket_cbss is None and capture.requests == []
-        # Integrated in the client's register only: the KSZ refuses (MSG00012).
-        client.integrations.add(Integration(organisation=SANDBOX_CBE_NUMBER, ssin=str(ssin),
-                                            quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NoResult) as remote:
-            client.heating.compute(ssin, **arguments)  # type: ignore[arg-type]
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    assert_refused_unless_integrated(
+        sandbox, sandbox_config, ssin,
+        lambda client, s: client.heating.compute(s, **arguments),  # type: ignore[arg-type]
+        remote=NoResult)
     assert _records(sandbox, ssin) == []
 
 
 @pytest.mark.e2e
 def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfig,
                                                         sandbox: Sandbox) -> None:
-    capture = _Capture()
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 18))
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+    with traced(sandbox_config, user="sw") as (client, capture):
+        integrate(sandbox, client, ssin)
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
             client.heating.compute(ssin, **CATEGORY_3, amount="100", quantity="100",
                                    housing_number="G1", delivery_date=RECENT)
@@ -455,13 +407,11 @@ def test_a_lost_answer_is_in_doubt_and_never_sent_again(sandbox_config: KszConfi
 def test_with_an_audit_log_the_next_allowance_waits_for_resolution(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path,
 ) -> None:
-    capture = _Capture()
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 21))
     arguments = {**CATEGORY_3, "amount": "90", "quantity": "100", "delivery_date": RECENT}
     with AuditLog.sqlite(tmp_path / "audit.sqlite3") as log, \
-            KszClient(sandbox_config, observers=[log.observer(sandbox_config), capture]) as plain:
-        client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+            traced(sandbox_config, log.observer(sandbox_config), user="sw") as (client, capture):
+        integrate(sandbox, client, ssin)
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as caught:
             client.heating.compute(ssin, housing_number="H1", **arguments)  # type: ignore[arg-type]
         with pytest.raises(InDoubtError) as refused:
@@ -479,15 +429,13 @@ def test_with_an_audit_log_the_next_allowance_waits_for_resolution(
 def test_the_request_and_reply_validate_against_our_contract(
     sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
-    capture = _Capture()
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 24))
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+    with traced(sandbox_config) as (client, capture):
+        integrate(sandbox, client, ssin)
         client.heating.compute(ssin, **CATEGORY_3, amount="100", quantity="100.125",
                                housing_number="K1", delivery_date=RECENT)
     for data, tag in ((capture.requests[0].request, _wire.REQUEST),
-                      (capture.responses[0], _wire.REPLY)):
+                      (capture.messages[1], _wire.REPLY)):
         body = _soap.split(_xml.parse(data)).body
         document = _ssdn.unwrap(next(c for c in body if isinstance(c.tag, str)))
         (payload,) = document.iter(_wire.q(tag))
@@ -503,29 +451,20 @@ def test_the_generated_command(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 27))
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        _integrate(sandbox, setup, ssin)
-    code = main(["--config", str(config), "--user", "sw-1", "--legal-context",
-                 "PCSA:SOCIAL_INQUIRY", "heating", "compute", ssin.formatted, "--category", "3",
-                 "--amount", "812.40", "--quantity", "1000", "--housing-number", "Z9",
-                 "--delivery-date", RECENT.isoformat(), "--json"])
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, ssin)
+    run = command(config, "heating")
+    code = run("compute", ssin.formatted, "--category", "3", "--amount", "812.40",
+               "--quantity", "1000", "--housing-number", "Z9",
+               "--delivery-date", RECENT.isoformat(), "--json")
     assert code == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["allocation"]["amount"]["cents"] == 14_000
     assert data["allocation"]["reference"].startswith("HA-")
     assert len(_records(sandbox, ssin)) == 1
-    code = main(["--config", str(config), "--user", "sw-1", "--legal-context",
-                 "PCSA:SOCIAL_INQUIRY", "heating", "compute", str(ssin), "--category", "3",
-                 "--amount", "90", "--quantity", "100", "--housing-number", "Z8",
-                 "--delivery-date", RECENT.isoformat()])
+    code = run("compute", str(ssin), "--category", "3", "--amount", "90",
+               "--quantity", "100", "--housing-number", "Z8",
+               "--delivery-date", RECENT.isoformat())
     assert code == EXIT_OK
     assert "allocation / amount             14.00" in capsys.readouterr().out
 
@@ -535,11 +474,9 @@ def test_the_generated_command(
 def test_request_and_reply_validate_against_the_official_ssdn_envelope(
     sandbox_config: KszConfig, sandbox: Sandbox, official_contracts: Path
 ) -> None:
-    capture = _Capture()
     ssin = sandbox.population.ssin_of(_index(sandbox, lambda i: True, 30))
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+    with traced(sandbox_config) as (client, capture):
+        integrate(sandbox, client, ssin)
         client.heating.compute(ssin, **CATEGORY_3, amount="90", quantity="100",
                                housing_number="L1", delivery_date=RECENT)
     ours = _contracts.schema_path("OCMWCPASHeatingAllocation")
@@ -554,7 +491,7 @@ def test_request_and_reply_validate_against_the_official_ssdn_envelope(
         return etree.XMLSchema(root)
 
     for data, envelope in ((capture.requests[0].request, "SSDNRequest.xsd"),
-                           (capture.responses[0], "SSDNReply.xsd")):
+                           (capture.messages[1], "SSDNReply.xsd")):
         schema = combined(f"set-a/XSD/SSDN/Service/{envelope}")
         body = _soap.split(_xml.parse(data)).body
         document = _ssdn.unwrap(next(c for c in body if isinstance(c.tag, str)))

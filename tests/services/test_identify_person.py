@@ -15,7 +15,7 @@ from ksz_client import _contracts, catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import InvalidSsin, NoResult, ResponseError, ValidationError
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE, main
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import Sandbox
 from ksz_client.services.identify_person import (
     IdentifiedPerson,
@@ -28,6 +28,7 @@ from ksz_client.services.person import Birth, CivilState, Decease, Nationality, 
 from ksz_client.ssin import Gender, SsinKind, make
 from ksz_client.types import Address, AddressKind, PartialDate, PersonName, Place
 
+from .sandbox_world import command, printed
 from .ssdn_helpers import (
     Capture,
     NoNetwork,
@@ -395,39 +396,30 @@ def test_what_travels_validates_against_the_official_schemas(
 # --- command line ---------------------------------------------------------------------------------
 
 
-def _run(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--config", str(config), "--user", "sw", "--legal-context",
-                     "PCSA:SOCIAL_INQUIRY", *argv])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.e2e
 def test_ksz_identify_person_get_and_search(
     capsys: pytest.CaptureFixture[str], sandbox: Sandbox, sandbox_config_path: Path
 ) -> None:
+    run = command(sandbox_config_path, user="sw")
     index = person_index(sandbox, 360)
     person = sandbox.population.person(index)
     assert person.birth is not None
-    code, out, err = _run(capsys, sandbox_config_path, "identify_person", "get",
-                          person.ssin.formatted, "--json")
+    code, out, err = printed(capsys, run, "identify_person", "get",
+                             person.ssin.formatted, "--json")
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
     assert data["persons"][0]["person"]["ssin"] == str(person.ssin)
     assert data["persons"][0]["verified"] is False
-    code, out, _ = _run(capsys, sandbox_config_path, "identify_person", "get", str(person.ssin),
-                        "--last-name", person.name.last_name, "--birth-date",
-                        person.birth.date.isoformat())
+    code, out, _ = printed(capsys, run, "identify_person", "get", str(person.ssin),
+                           "--last-name", person.name.last_name, "--birth-date",
+                           person.birth.date.isoformat())
     assert code == EXIT_OK and person.ssin.formatted in out and "identity verified" in out
-    code, out, _ = _run(capsys, sandbox_config_path, "identify_person", "search",
-                        person.name.last_name, "--birth-date", f"{person.birth.date.year}-00-00",
-                        "--tolerance", "1", "--max", "50")
+    code, out, _ = printed(capsys, run, "identify_person", "search",
+                           person.name.last_name, "--birth-date", f"{person.birth.date.year}-00-00",
+                           "--tolerance", "1", "--max", "50")
     assert code == EXIT_OK and person.ssin.formatted in out
-    code, out, _ = _run(capsys, sandbox_config_path, "identify_person", "search", "Xyzzyqwerty",
-                        "--birth-date", "1900-01-01")
+    code, out, _ = printed(capsys, run, "identify_person", "search", "Xyzzyqwerty",
+                           "--birth-date", "1900-01-01")
     assert code == EXIT_BUSINESS and "no data found" in out
-    code, _, err = _run(capsys, sandbox_config_path, "identify_person", "search", "Peeters")
+    code, _, err = printed(capsys, run, "identify_person", "search", "Peeters")
     assert code == EXIT_USAGE and "birth date" in err

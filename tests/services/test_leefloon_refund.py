@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration, RecordKind
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
+from ksz_client.cli import EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.leefloon_refund import ATTEST_KIND
 from ksz_client.services.leefloon_refund import (
@@ -48,6 +47,14 @@ from ksz_client.services.leefloon_refund import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money, Period
 
+from .sandbox_world import (  # noqa: F401 - fixtures
+    cli_setup,
+    command,
+    integrate,
+    own_sandbox_config_path,
+    own_sandbox_seeded,
+    printed,
+)
 from .ssdn_helpers import Capture, NoNetwork, audited, bound, person_index, ssdn_reply, ssdn_request
 
 ORG = SANDBOX_CBE_NUMBER
@@ -56,27 +63,17 @@ TODAY = belgian_today(dt.datetime.now(dt.UTC))
 START = TODAY.replace(day=1)
 SSIN = str(make(dt.date(1985, 7, 30), 33, kind=SsinKind.TEST))
 
+# This module's own sandbox (overrides the shared one for every fixture here): the attests
+# and integrations made here stay here.
+own_sandbox = own_sandbox_seeded(11)
 
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    """This module's own sandbox (overrides the shared one for every fixture here): the
-    attests and integrations made here stay here."""
-    with Sandbox(seed=11, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("leefloon") / "ksz.toml")
 
 def _person(sandbox: Sandbox, start: int) -> str:
     return str(sandbox.population.ssin_of(person_index(sandbox, start)))
 
 
 def _integrate(client: KszClient, sandbox: Sandbox, ssin: str, code: int = 2) -> None:
-    sandbox.integrate(ssin, quality_code=code, period=(START, None))
-    client.integrations.add(Integration(ORG, ssin, code, START))
+    integrate(sandbox, client, ssin, quality_code=code, since=START)
 
 
 def _register(client: KszClient, ssin: str, reference: str, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -437,55 +434,38 @@ def test_the_sandbox_refuses_a_list_request_that_breaks_the_contract(
 # --- command line ------------------------------------------------------------------------------
 
 
-def _run(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--config", str(config), "--user", "sw", "--legal-context",
-                     "PCSA:SOCIAL_INQUIRY", *argv])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.e2e
 def test_ksz_commands_register_list_stop(
         capsys: pytest.CaptureFixture[str], sandbox: Sandbox, sandbox_config_path: Path,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
     # With an audit log the local register of integrations outlives one command.
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
-    sandbox_config_path = config
+    run = command(cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch), user="sw")
     index = person_index(sandbox, 480)
     ssin = str(sandbox.population.ssin_of(index))
     person = sandbox.population.person(index)
     assert person.birth is not None
-    code, _, err = _run(capsys, sandbox_config_path, "access", "register", ssin,
-                        "--quality-code", "2", "--start", START.isoformat(), "--last-name",
-                        person.name.last_name, "--birth-date", person.birth.date.isoformat())
+    code, _, err = printed(capsys, run, "access", "register", ssin,
+                           "--quality-code", "2", "--start", START.isoformat(), "--last-name",
+                           person.name.last_name, "--birth-date", person.birth.date.isoformat())
     assert (code, err) == (EXIT_OK, "")
-    code, out, err = _run(capsys, sandbox_config_path, "refund-attest", "register", ssin,
-                          "--reference", "CLI-1", "--start", START.isoformat(),
-                          "--monthly-amount", "1263.17", "--decision-date", TODAY.isoformat(),
-                          "--quality-code", "2", "--json")
+    code, out, err = printed(capsys, run, "refund-attest", "register", ssin,
+                             "--reference", "CLI-1", "--start", START.isoformat(),
+                             "--monthly-amount", "1263.17", "--decision-date", TODAY.isoformat(),
+                             "--quality-code", "2", "--json")
     assert (code, err) == (EXIT_OK, ""), err
     assert json.loads(out)["attest"]["reference"] == "CLI-1"
-    code, out, _ = _run(capsys, sandbox_config_path, "attestations", "list", ssin,
-                        "--request-type", "RIS", "--json")
+    code, out, _ = printed(capsys, run, "attestations", "list", ssin,
+                           "--request-type", "RIS", "--json")
     assert code == EXIT_OK and json.loads(out)["attestations"][0]["status"] == "ACCEPTED"
     assert ssin in out  # the user asked for it; it is their output
-    code, out, _ = _run(capsys, sandbox_config_path, "stop-attest", "stop", ssin,
-                        "--reference", "CLI-1", "--end", TODAY.isoformat(),
-                        "--quality-code", "2")
+    code, out, _ = printed(capsys, run, "stop-attest", "stop", ssin,
+                           "--reference", "CLI-1", "--end", TODAY.isoformat(),
+                           "--quality-code", "2")
     assert code == EXIT_OK and "STOPPED" in out
-    code, _, err = _run(capsys, sandbox_config_path, "refund-attest", "register", ssin,
-                        "--reference", "CLI-2", "--start", START.isoformat(),
-                        "--monthly-amount", "12.345", "--decision-date", TODAY.isoformat(),
-                        "--quality-code", "2")
+    code, _, err = printed(capsys, run, "refund-attest", "register", ssin,
+                           "--reference", "CLI-2", "--start", START.isoformat(),
+                           "--monthly-amount", "12.345", "--decision-date", TODAY.isoformat(),
+                           "--quality-code", "2")
     assert code == EXIT_USAGE and "two decimals" in err
 
 

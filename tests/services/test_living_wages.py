@@ -22,7 +22,7 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.facts import LEEFLOON_MONTHLY_CENTS
 from ksz_client.sandbox.handlers import HandlerContext
@@ -46,6 +46,7 @@ from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money, Month, Period, Receipt, Status
 
 from .official_helpers import Capture, cli_config, payloads
+from .sandbox_world import command, not_integrated
 from .ssdn_helpers import NoNetwork, bound
 
 SERVICE = catalogue.get("LivingWages")
@@ -96,15 +97,6 @@ def _second_ocmw_attest(sandbox: Sandbox, ssin: str, validity: Period,
 def _period(start: dt.date, end: dt.date | None, category: Category = Category.ISOLATED,
             benefit: BenefitType = BenefitType.LEEFLOON) -> LivingWagePeriod:
     return LivingWagePeriod(Period(start, end), benefit, category)
-
-
-def _not_integrated(sandbox: Sandbox) -> str:
-    """A person nobody integrated yet in the shared sandbox (for the finality refusals)."""
-    population = sandbox.population
-    return next(str(population.ssin_of(i)) for i in range(498, 0, -1)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and not population.is_deceased(i)
-                and not sandbox.integrations(str(population.ssin_of(i))))
 
 
 # --- mapping (unit) ---------------------------------------------------------------------------
@@ -349,7 +341,7 @@ def test_a_range_the_service_cannot_read_is_msg00008(sandbox: Sandbox) -> None:
 @pytest.mark.e2e
 def test_finality_is_checked_before_sending_and_by_the_ksz(sandbox_config: KszConfig,
                                                            sandbox: Sandbox) -> None:
-    ssin = _not_integrated(sandbox)
+    ssin = not_integrated(sandbox, 498)
     capture = Capture()
     with bound(sandbox_config, capture) as client:
         with pytest.raises(NotIntegrated):
@@ -411,16 +403,15 @@ def test_the_generated_commands(sandbox: Sandbox, tmp_path: Path,
     beneficiary = _person(sandbox, 2, on_leefloon=True)
     other = _person(sandbox, 4, on_leefloon=False)
     config = cli_config(sandbox, tmp_path, beneficiary, other)
-    context = ["--config", str(config), "--user", "sw-1", "--legal-context",
-               "PCSA:SOCIAL_INQUIRY", "living-wages"]
-    assert main([*context, "periods", beneficiary, *("--start", "2000-01-01"),
-                 "--json"]) == EXIT_OK
+    run = command(config, "living-wages")
+    assert run("periods", beneficiary, *("--start", "2000-01-01"),
+               "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["periods"][0]["benefit"] == "LEEFLOON"
-    assert main([*context, "amounts", beneficiary, "--start", "2020-01-01", "--json"]) == EXIT_OK
+    assert run("amounts", beneficiary, "--start", "2020-01-01", "--json") == EXIT_OK
     amounts = json.loads(capsys.readouterr().out)
     assert isinstance(amounts["amounts"][0]["amount"]["cents"], int)
-    assert main([*context, "get-living-wage-periods-per-pcsa-flanders", beneficiary,
-                 "--start", "2000-01-01"]) == EXIT_OK
+    assert run("get-living-wage-periods-per-pcsa-flanders", beneficiary,
+               "--start", "2000-01-01") == EXIT_OK
     assert ORG in capsys.readouterr().out
-    assert main([*context, "periods", other]) == EXIT_BUSINESS
+    assert run("periods", other) == EXIT_BUSINESS

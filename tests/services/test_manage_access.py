@@ -10,21 +10,19 @@ import pytest
 from lxml import etree
 
 from ksz_client import _contracts, _ssdn
-from ksz_client._client import KszClient, _default_transport
+from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     AuditError,
     InDoubtError,
     InvalidSsin,
-    KszTimeout,
     NoResult,
     ResponseError,
     ValidationError,
 )
-from ksz_client._transport import HttpRequest, HttpResponse, Transport
 from ksz_client.audit import Integration, RecordKind
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
+from ksz_client.cli import EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.services.manage_access import (
     AccessAction,
@@ -38,6 +36,13 @@ from ksz_client.services.manage_access.models import check_quality_code
 from ksz_client.ssin import Ssin, SsinKind, make
 from ksz_client.types import PartialDate, Period
 
+from .official_helpers import losing_first
+from .sandbox_world import (  # noqa: F401 - fixtures
+    command,
+    own_sandbox,
+    own_sandbox_config_path,
+    printed,
+)
 from .ssdn_helpers import (
     Capture,
     NoNetwork,
@@ -403,23 +408,6 @@ def test_a_lost_register_answer_is_in_doubt_never_resent_and_reconciled(
     assert len(sandbox.integrations(ssin)) == 1
 
 
-class LoseFirst:
-    """Times out on the first request without sending it (the KSZ never saw it)."""
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self.lost = 0
-
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        if not self.lost:
-            self.lost += 1
-            raise KszTimeout("read timeout")
-        return self.inner.handle(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @pytest.mark.e2e
 def test_an_unregister_that_never_arrived_reconciles_as_not_applied(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path
@@ -429,7 +417,7 @@ def test_an_unregister_that_never_arrived_reconciles_as_not_applied(
     sandbox.integrate(ssin, quality_code=2, period=(TODAY, None))
     client_side = Integration(ORG, ssin, 2, TODAY)
     config = audited(sandbox_config, tmp_path)
-    with bound(config, transport=LoseFirst(_default_transport(config))) as client:
+    with bound(config, transport=losing_first(config)) as client:
         client.integrations.add(client_side)
         with pytest.raises(InDoubtError) as caught:
             client.access.unregister(ssin, quality_code=2, start=TODAY)
@@ -485,43 +473,34 @@ def test_what_travels_validates_against_the_official_schemas(
 # --- command line ---------------------------------------------------------------------------------
 
 
-def _run(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--config", str(config), "--user", "sw", "--legal-context",
-                     "PCSA:SOCIAL_INQUIRY", *argv])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.e2e
 def test_ksz_access_register_list_unregister_sync(
     capsys: pytest.CaptureFixture[str], sandbox: Sandbox, sandbox_config_path: Path
 ) -> None:
+    run = command(sandbox_config_path, user="sw")
     index = person_index(sandbox, 300)
     ssin = _ssin(sandbox, index)
     proof = proof_of(sandbox, index)
-    code, out, err = _run(capsys, sandbox_config_path, "access", "register", ssin,
-                          "--quality-code", "2", "--start", TODAY.isoformat(),
-                          "--last-name", proof["last_name"], "--birth-date",
-                          proof["birth_date"], "--json")
+    code, out, err = printed(capsys, run, "access", "register", ssin,
+                             "--quality-code", "2", "--start", TODAY.isoformat(),
+                             "--last-name", proof["last_name"], "--birth-date",
+                             proof["birth_date"], "--json")
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
     assert data["action"] == "REGISTER" and data["registrations"][0]["quality_code"] == 2
-    code, out, _ = _run(capsys, sandbox_config_path, "access", "list", ssin,
-                        "--query-register", "SECONDARY")
+    code, out, _ = printed(capsys, run, "access", "list", ssin,
+                           "--query-register", "SECONDARY")
     assert code == EXIT_OK
     assert "leefloon" in out and ORG in out and "SECONDARY" in out and "ticketCBSS" in out
-    code, out, _ = _run(capsys, sandbox_config_path, "access", "sync", ssin, "--json")
+    code, out, _ = printed(capsys, run, "access", "sync", ssin, "--json")
     assert code == EXIT_OK and json.loads(out)["integrations"][0]["source"] == "LIST"
-    code, out, _ = _run(capsys, sandbox_config_path, "access", "sync", ssin)
+    code, out, _ = printed(capsys, run, "access", "sync", ssin)
     assert code == EXIT_OK and "1 integration" in out
-    code, out, _ = _run(capsys, sandbox_config_path, "access", "unregister", ssin,
-                        "--quality-code", "2", "--start", TODAY.isoformat())
+    code, out, _ = printed(capsys, run, "access", "unregister", ssin,
+                           "--quality-code", "2", "--start", TODAY.isoformat())
     assert code == EXIT_OK and "REGISTER" not in out.replace("UNREGISTER", "")
-    code, out, _ = _run(capsys, sandbox_config_path, "access", "unregister", ssin,
-                        "--quality-code", "2", "--start", TODAY.isoformat())
+    code, out, _ = printed(capsys, run, "access", "unregister", ssin,
+                           "--quality-code", "2", "--start", TODAY.isoformat())
     assert code == EXIT_OK and "SBX00002" in out
     assert sandbox.integrations(ssin) == []
 
@@ -529,13 +508,14 @@ def test_ksz_access_register_list_unregister_sync(
 def test_ksz_access_bad_input_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], sandbox_config_path: Path
 ) -> None:
-    code, _, err = _run(capsys, sandbox_config_path, "access", "register", SSIN,
-                        "--quality-code", "77", "--last-name", "X", "--birth-date", "1985-07-30")
+    run = command(sandbox_config_path, user="sw")
+    code, _, err = printed(capsys, run, "access", "register", SSIN,
+                           "--quality-code", "77", "--last-name", "X", "--birth-date", "1985-07-30")
     assert code == EXIT_USAGE and "quality code" in err
-    code, _, err = _run(capsys, sandbox_config_path, "access", "register", SSIN,
-                        "--quality-code", "2", "--start", "2026-02-01", "--end", "2026-01-01",
-                        "--last-name", "X", "--birth-date", "1985-07-30")
+    code, _, err = printed(capsys, run, "access", "register", SSIN,
+                           "--quality-code", "2", "--start", "2026-02-01", "--end", "2026-01-01",
+                           "--last-name", "X", "--birth-date", "1985-07-30")
     assert code == EXIT_USAGE and "end before" in err
-    code, _, err = _run(capsys, sandbox_config_path, "access", "list", SSIN,
-                        "--query-register", "EVERYTHING")
+    code, _, err = printed(capsys, run, "access", "list", SSIN,
+                           "--query-register", "EVERYTHING")
     assert code == EXIT_USAGE

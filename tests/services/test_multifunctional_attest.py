@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from ksz_client import _contracts, _ssdn, catalogue
-from ksz_client._client import KszClient, _default_transport
+from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import (
     AuditError,
@@ -26,9 +26,8 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, main
+from ksz_client.cli import EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
-from ksz_client.sandbox.handlers import HandlerContext
 from ksz_client.sandbox.handlers import multifunctional_attest as handler
 from ksz_client.services.multifunctional_attest import (
     A036Attest,
@@ -46,7 +45,8 @@ from ksz_client.services.multifunctional_attest.models import check_decision_dat
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Period, Receipt, Status
 
-from .official_helpers import cli_config
+from .official_helpers import cli_config, losing_first
+from .sandbox_world import command, handler_context, not_integrated, refusal
 from .ssdn_helpers import Capture, NoNetwork, audited, bound, ssdn_request
 
 D = dt.date
@@ -111,26 +111,6 @@ def _send_payload(ssin: str, request: A036Request, reference: str = "ref-1") -> 
     payload = etree.Element(_wire.q(_wire.A036), nsmap={"l": _wire.NS})
     _wire.write_send(payload, ssin, reference, request)
     return payload
-
-
-def _context(sandbox: Sandbox, organisation: str = ORG) -> HandlerContext:
-    return HandlerContext(population=sandbox.population, legal_context="",
-                          organisation=organisation, now=dt.datetime.now(dt.UTC),
-                          state=sandbox.state)
-
-
-def _refusal(answer) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    assert answer.ok == "NO" and answer.return_code == 10000 and answer.payload is None
-    return answer.details[0].reason_code, answer.details[0].diagnostic
-
-
-def _not_integrated(sandbox: Sandbox) -> str:
-    """A person nobody integrated yet in the shared sandbox (for the finality refusals)."""
-    population = sandbox.population
-    return next(str(population.ssin_of(i)) for i in range(497, 0, -1)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and not population.is_deceased(i)
-                and not sandbox.integrations(str(population.ssin_of(i))))
 
 
 # --- models and mapping (unit) ----------------------------------------------------------------
@@ -275,56 +255,56 @@ def test_benefits_name_their_quality_code_and_results_filter() -> None:
 
 
 def test_the_handlers_refuse_what_they_cannot_read(sandbox: Sandbox) -> None:
-    ctx = _context(sandbox)
+    ctx = handler_context(sandbox)
     ssin = str(sandbox.population.ssin_of(_on_leefloon(sandbox, 0)))
     query = L036Query(Period(D(2000, 1, 1), D(2099, 1, 1)), "u-1")
     missing = _consult_payload(ssin, query)
     l036 = missing.find(_wire.q("L036"))
     l036.remove(l036.find(_wire.q("INSS")))
-    assert _refusal(handler.consult_l036(ctx, missing)) == (
+    assert refusal(handler.consult_l036(ctx, missing)) == (
         handler.MISSING, "mandatory argument missing: L036/INSS")
-    assert _refusal(handler.consult_l036(ctx, etree.Element(_wire.q(_wire.L036))))[0] \
+    assert refusal(handler.consult_l036(ctx, etree.Element(_wire.q(_wire.L036))))[0] \
         == handler.MISSING
     extra = _consult_payload(ssin, query)
     etree.SubElement(extra, _wire.q("Unexpected"))
-    assert _refusal(handler.consult_l036(ctx, extra))[0] == handler.INVALID
+    assert refusal(handler.consult_l036(ctx, extra))[0] == handler.INVALID
     foreign = _consult_payload(ssin, dataclasses.replace(query,
                                                          next_reference="2-0123456789abcdef"))
-    assert _refusal(handler.consult_l036(ctx, foreign)) == (
+    assert refusal(handler.consult_l036(ctx, foreign)) == (
         handler.INVALID, "the NextAnswerReference belongs to no such listing")
     bad_process = _send_payload(ssin, _send_request())
     bad_process.find(_wire.q("A036Request")).set("processType", "X")
-    assert _refusal(handler.send_a036(ctx, bad_process))[0] == handler.INVALID
+    assert refusal(handler.send_a036(ctx, bad_process))[0] == handler.INVALID
     no_date = _send_payload(ssin, _send_request())
     request = no_date.find(_wire.q("A036Request"))
     request.remove(request.find(_wire.q("DecisionDate")))
-    assert _refusal(handler.send_a036(ctx, no_date)) == (
+    assert refusal(handler.send_a036(ctx, no_date)) == (
         handler.MISSING, "mandatory argument missing: A036Request/DecisionDate")
     extra_send = _send_payload(ssin, _send_request())
     etree.SubElement(extra_send, _wire.q("Unexpected"))
-    assert _refusal(handler.send_a036(ctx, extra_send))[0] == handler.INVALID
+    assert refusal(handler.send_a036(ctx, extra_send))[0] == handler.INVALID
 
 
 def test_the_send_handler_enforces_the_service_rules(sandbox: Sandbox) -> None:
     index = _on_leefloon(sandbox, 1)
     ssin = str(sandbox.population.ssin_of(index))
-    ctx = _context(sandbox)
+    ctx = handler_context(sandbox)
     late = _send_request(decision_date=TODAY - dt.timedelta(days=8))
     # The client refuses this before sending; the service refuses it too.
     late_payload = _send_payload(ssin, _send_request())
     late_payload.find(f"{_wire.q('A036Request')}/{_wire.q('DecisionDate')}").text = \
         late.decision_date.isoformat()
-    assert _refusal(handler.send_a036(ctx, late_payload))[0] == handler.NOT_ALLOWED
+    assert refusal(handler.send_a036(ctx, late_payload))[0] == handler.NOT_ALLOWED
     other = _send_request(ocmw="0212344876")
-    assert _refusal(handler.send_a036(ctx, _send_payload(ssin, other)))[0] == "MSG00013"
+    assert refusal(handler.send_a036(ctx, _send_payload(ssin, other)))[0] == "MSG00013"
     (current,) = [a for a in sandbox.population.facts(index).leefloon if a.period.end is None]
-    foreign = _context(sandbox, organisation="0212344876")
+    foreign = handler_context(sandbox, organisation="0212344876")
     change = _send_request(ocmw="0212344876", process=ProcessType.CHANGE,
                            attestation_id=current.attest_id)
-    assert _refusal(handler.send_a036(foreign, _send_payload(ssin, change))) == (
+    assert refusal(handler.send_a036(foreign, _send_payload(ssin, change))) == (
         handler.NOT_ALLOWED, "the attest belongs to another OCMW")
     unknown = make(D(2004, 12, 30), 993, kind=SsinKind.TEST)
-    assert _refusal(handler.send_a036(ctx, _send_payload(str(unknown), _send_request())))[0] \
+    assert refusal(handler.send_a036(ctx, _send_payload(str(unknown), _send_request())))[0] \
         == "MSG00005"
     assert not sandbox.state.records(handler.KIND, ssin=ssin)
 
@@ -550,9 +530,9 @@ def test_the_competent_ocmw_is_the_caller(client: KszClient, sandbox: Sandbox) -
     result = client.a036.create(ssin, decision_date=TODAY, start=TODAY, category="FAMILY")
     assert result.attest.ocmw == client.config.organisation.cbe_number == ORG
     # The OCMW named must be the caller: another OCMW's KBO number is refused.
-    foreign = handler.send_a036(_context(sandbox, organisation="0212344876"),
+    foreign = handler.send_a036(handler_context(sandbox, organisation="0212344876"),
                                 _send_payload(ssin, _send_request()))
-    assert _refusal(foreign)[0] == "MSG00013"
+    assert refusal(foreign)[0] == "MSG00013"
 
 
 # --- bad input and finality ---------------------------------------------------------------------
@@ -603,7 +583,7 @@ def test_bad_input_raises_before_anything_is_sent(
 def test_finality_is_checked_per_benefit_before_sending_and_by_the_service(
     sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
-    ssin = _not_integrated(sandbox)
+    ssin = not_integrated(sandbox, 497)
     capture = Capture()
     with bound(sandbox_config, capture) as client:
         with pytest.raises(NotIntegrated):
@@ -674,25 +654,6 @@ def test_a_lost_answer_is_in_doubt_never_resent_and_reconciled(
     assert len(sandbox.state.records(handler.KIND, ssin=ssin)) == 1
 
 
-class LoseFirst:
-    """Times out on the first request without sending it (the KSZ never saw it)."""
-
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
-        self.inner = inner
-        self.lost = 0
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        from ksz_client._exceptions import KszTimeout
-
-        if not self.lost:
-            self.lost += 1
-            raise KszTimeout("read timeout")
-        return self.inner.handle(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @pytest.mark.e2e
 def test_a_change_that_never_arrived_reconciles_as_not_applied(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path
@@ -702,7 +663,7 @@ def test_a_change_that_never_arrived_reconciles_as_not_applied(
     with bound(config) as setup:
         _integrate(sandbox, setup, ssin)
         created = setup.a036.create(ssin, decision_date=TODAY, start=TODAY, category="FAMILY")
-    with bound(config, transport=LoseFirst(_default_transport(config))) as client:
+    with bound(config, transport=losing_first(config)) as client:
         with pytest.raises(InDoubtError) as caught:
             client.a036.change(ssin, attestation_id=created.attestation_id,
                                decision_date=TODAY, start=TODAY, category="ISOLATED")
@@ -767,9 +728,7 @@ def test_the_generated_commands(sandbox: Sandbox, tmp_path: Path,
         monkeypatch.delenv(name, raising=False)
     ssin = str(sandbox.population.ssin_of(_without(sandbox, 7)))
     config = cli_config(sandbox, tmp_path, ssin)
-    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
-        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
-         *argv])
+    run = command(config)
     assert run("a036", "create", ssin, "--decision-date", TODAY.isoformat(), "--start",
                "2085-01-01", "--category", "ISOLATED", "--json") == EXIT_OK
     created = json.loads(capsys.readouterr().out)

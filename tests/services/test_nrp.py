@@ -7,31 +7,29 @@ un-integrate residents, so they use a sandbox of their own.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import InvalidData, NotAuthorized, ValidationError
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.nrp_person import residents
 from ksz_client.sandbox.population import street_code, streets_of
 from ksz_client.services.nrp import AddressCriteria, _wire
 from ksz_client.types import Address, CallContext
 
-from .official_helpers import OfficialCommonV3 as _CommonV3Resolver
+from .official_helpers import assert_wsdl_agrees, offline, ours_with_official_common
+from .sandbox_world import command
+from .sandbox_world import exchanged as payloads_of
 
 SERVICE = catalogue.get("NRPPersonService")
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 
 
 @pytest.fixture(scope="module")
@@ -174,37 +172,16 @@ def test_another_legal_context_is_refused(own_config_path: Path) -> None:
                               context=CallContext(legal_context="SOCIAL_INVESTIGATION_OF_PCSA"))
 
 
-def test_bad_input_is_refused_before_sending(sandbox_config: KszConfig) -> None:
-    class Refuse:
-        def handle(self, request):  # type: ignore[no-untyped-def]
-            raise AssertionError("nothing may be sent")
-
-        def close(self) -> None:
-            pass
-
-    client = KszClient(sandbox_config, transport=Refuse()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+def test_bad_input_is_refused_before_sending(sandbox_config_path: Path) -> None:
+    client, transport = offline(sandbox_config_path)
     with pytest.raises(ValidationError, match="street code"):
         client.nrp.search("2000")
     with pytest.raises(ValidationError, match="postal code"):
         client.nrp.search("20", street_code="1010")
+    assert transport.sent == []
 
 
 # --- contract --------------------------------------------------------------------------------
-
-
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
 
 
 @pytest.fixture
@@ -213,20 +190,14 @@ def exchanged(own_config_path: Path, own_sandbox: Sandbox) -> list[_xml.Element]
     address, found = _household(own_sandbox)
     for index in found:
         own_sandbox.integrate(population.ssin_of(index))
-    capture = _Capture()
-    with KszClient(KszConfig.load(own_config_path, env={}), observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+
+    def exercise(client: KszClient) -> None:
         _search(client, address, house_number=address.house_number, box=address.box)
         _search(client, address, house_number="9999")
         with pytest.raises(InvalidData):
             client.nrp.search("2000", street_code="0001")
-    out = []
-    for data in capture.messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    assert len(out) == 6
-    return out
+
+    return payloads_of(KszConfig.load(own_config_path, env={}), own_sandbox, exercise, 6)
 
 
 @pytest.mark.contracts
@@ -241,12 +212,7 @@ def test_messages_validate_against_our_contract(exchanged: list[_xml.Element]) -
 @pytest.mark.contracts
 def test_messages_validate_with_the_official_commonv3(exchanged: list[_xml.Element],
                                                       official_contracts: Path) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_CommonV3Resolver(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("NRPPersonService")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "NRPPersonService")
     for payload in exchanged:
         assert schema.validate(payload), schema.error_log
     legal = exchanged[0].find("legalContext")
@@ -257,13 +223,9 @@ def test_messages_validate_with_the_official_commonv3(exchanged: list[_xml.Eleme
 
 @pytest.mark.contracts
 def test_the_wsdl_agrees_with_the_catalogue() -> None:
-    client = zeep.Client(str(_contracts.WSDL_DIR / "intf/NRPPersonService/NRPPersonServiceV1.wsdl"))
-    binding = client.service._binding
-    (op,) = SERVICE.operations
-    assert set(binding._operations) == {op.name}
-    assert binding._operations[op.name].soapaction == op.soap_action
-    port = client.wsdl.services[SERVICE.name].ports[f"{SERVICE.name}Port"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert len(SERVICE.operations) == 1
+    assert_wsdl_agrees(SERVICE, "NRPPersonService/NRPPersonServiceV1.wsdl", SERVICE.name,
+                       f"{SERVICE.name}Port")
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -275,17 +237,18 @@ def test_cli_search_json_and_no_data(capsys: pytest.CaptureFixture[str], own_san
     population = own_sandbox.population
     address, found = _household(own_sandbox)
     assert address.postal_code and address.street and address.house_number
-    argv = ["--config", str(own_config_path), *CONTEXT, "nrp", "search", address.postal_code,
-            "--street-code", street_code(address.street) or "", "--house-number",
-            address.house_number, *(["--box", address.box] if address.box else []), "--json"]
-    code = main(argv)
+    run = command(own_config_path, "nrp", "search", user="test-social-worker")
+    argv = [address.postal_code, "--street-code", street_code(address.street) or "",
+            "--house-number", address.house_number,
+            *(["--box", address.box] if address.box else []), "--json"]
+    code = run(*argv)
     out, _ = capsys.readouterr()
     assert code == EXIT_BUSINESS and json.loads(out)["persons"] == []
     own_sandbox.integrate(population.ssin_of(found[0]))
-    code = main(argv)
+    code = run(*argv)
     out, err = capsys.readouterr()
     assert (code, err) == (EXIT_OK, "")
     assert [p["ssin"] for p in json.loads(out)["persons"]] == [str(population.ssin_of(found[0]))]
-    code = main(argv[:-1])
+    code = run(*argv[:-1])
     out, _ = capsys.readouterr()
     assert code == EXIT_OK and population.ssin_of(found[0]).formatted in out

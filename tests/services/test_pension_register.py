@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,11 @@ from ksz_client._exceptions import (
     InvalidSsin,
     KszFault,
     NoResult,
-    NotIntegrated,
     ResponseError,
     ValidationError,
 )
-from ksz_client.audit import Integration
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE, main
-from ksz_client.hooks import Exchange, Outcome
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE
+from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers import HandlerContext
 from ksz_client.sandbox.handlers.pension_register import (
     INSTITUTION,
@@ -44,6 +40,18 @@ from ksz_client.services.pension_register import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money, Period, Receipt, Status
 
+from .official_helpers import Capture, offline
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_finality_checked,
+    cli_setup,
+    command,
+    handler_context,
+    index_from,
+    integrate,
+    refusal,
+    social_worker,
+)
+
 SERVICE = catalogue.get("OCMWCPASPensionRegisterConsult")
 NS = SERVICE.namespace
 D = dt.date
@@ -54,20 +62,9 @@ WIDE = {"start": "2000-01-01", "end": "2030-12-31"}
 # --- helpers --------------------------------------------------------------------------
 
 
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: str,
-               organisation: str = SANDBOX_CBE_NUMBER) -> None:
-    """Integrate on both sides: the sandbox's repertory and the client's register."""
-    sandbox.integrate(ssin, organisation=organisation)
-    client.integrations.add(Integration(organisation=organisation, ssin=str(ssin),
-                                        quality_code=2, start=D(2020, 1, 1)))
-
-
 def _index(sandbox: Sandbox, predicate, start: int = 0) -> int:  # type: ignore[no-untyped-def]
     """The first person from BASE + start that fits (persons below BASE are left to others)."""
-    population = sandbox.population
-    return next(i for i in range(BASE + start, population.size)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and predicate(i))
+    return index_from(sandbox, BASE + start, predicate)
 
 
 def _pensioned(sandbox: Sandbox, start: int = 0) -> int:
@@ -80,12 +77,6 @@ def _without_pension(sandbox: Sandbox, start: int = 0) -> int:
     population = sandbox.population
     return _index(sandbox, lambda i: not population.is_deceased(i)
                   and not population.facts(i).pensions, start)
-
-
-@pytest.fixture
-def client(sandbox_config: KszConfig) -> Iterator[KszClient]:
-    with KszClient(sandbox_config) as plain:
-        yield plain.acting_for(user="test-social-worker", legal_context="PCSA:SOCIAL_INQUIRY")
 
 
 def _query(**changes: object) -> PensionQuery:
@@ -202,34 +193,21 @@ def test_result_helpers() -> None:
         ({"start": "1850-01-01", "end": "1851-01-01"}, ValidationError, "1900"),
     ],
 )
-def test_bad_input_raises_before_any_io(sandbox_config: KszConfig, kwargs: dict[str, str],
+def test_bad_input_raises_before_any_io(sandbox_config_path: Path, kwargs: dict[str, str],
                                         error: type[Exception], message: str) -> None:
-    class Refuse:
-        def handle(self, request):  # type: ignore[no-untyped-def]
-            raise AssertionError("nothing may be sent")
-
-        def close(self) -> None:
-            pass
-
-    client = KszClient(sandbox_config, transport=Refuse()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    client, transport = offline(sandbox_config_path)
     with pytest.raises(error, match=message):
         client.pensions.get("85073003328", **kwargs)  # type: ignore[arg-type]
     with pytest.raises(InvalidSsin):
         client.pensions.get("85073003329")
+    assert transport.sent == []
 
 
 # --- the sandbox's handler ---------------------------------------------------------------
 
 
 def _context(sandbox: Sandbox) -> HandlerContext:
-    return HandlerContext(population=sandbox.population, legal_context="",
-                          organisation=SANDBOX_CBE_NUMBER, now=dt.datetime.now(dt.UTC))
-
-
-def _detail(answer) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    assert answer.ok == "NO" and answer.return_code == 10000 and answer.payload is None
-    return answer.details[0].reason_code, answer.details[0].diagnostic
+    return handler_context(sandbox, state=None)
 
 
 def test_the_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
@@ -237,18 +215,18 @@ def test_the_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
     ctx = _context(sandbox)
     missing = _request(ssin)
     missing.remove(missing.find(_wire.q("TargetSSIN")))
-    assert _detail(consult_pension_register(ctx, missing)) == (
+    assert refusal(consult_pension_register(ctx, missing)) == (
         MISSING, "mandatory argument missing: TargetSSIN")
     bad_pillar = _request(ssin)
     bad_pillar.find(f"{_wire.q('RequestedData')}/{_wire.q('Pillar')}").text = "Third"
-    assert _detail(consult_pension_register(ctx, bad_pillar))[0] == INVALID
+    assert refusal(consult_pension_register(ctx, bad_pillar))[0] == INVALID
     backwards = _request(ssin)
     backwards.find(f"{_wire.q('Period')}/{_wire.q('EndDate')}").text = "1999-01-01"
-    assert _detail(consult_pension_register(ctx, backwards)) == (
+    assert refusal(consult_pension_register(ctx, backwards)) == (
         INVALID, "a period cannot end before it starts")
     extra = _request(ssin)
     etree.SubElement(extra, _wire.q("Unexpected"))
-    assert _detail(consult_pension_register(ctx, extra))[0] == INVALID
+    assert refusal(consult_pension_register(ctx, extra))[0] == INVALID
 
 
 def test_the_handler_answers_from_the_facts(sandbox: Sandbox) -> None:
@@ -276,7 +254,7 @@ def test_pensions_of_a_pensioner(client: KszClient, sandbox: Sandbox) -> None:
     population = sandbox.population
     index = _pensioned(sandbox)
     ssin = population.ssin_of(index)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     result = client.pensions.get(ssin.formatted, **WIDE, language="fr")
     assert result.status.value == "DATA_FOUND" and result.status.code == "0"
     assert result.receipt.ticket_cbss and result.warnings == ()
@@ -294,7 +272,7 @@ def test_no_pension_item_is_no_data_found(client: KszClient, sandbox: Sandbox) -
     pensioner = population.ssin_of(_pensioned(sandbox, 30))
     other = population.ssin_of(_without_pension(sandbox))
     for ssin in (pensioner, other):
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
     for result in (
         client.pensions.get(pensioner, **WIDE, pillar="Second"),
         client.pensions.get(pensioner, start="1900-01-01", end="1900-12-31"),
@@ -310,13 +288,13 @@ def test_unknown_and_replaced_ssins_are_typed_refusals(
 ) -> None:
     population = sandbox.population
     unknown = make(D(2004, 12, 30), 995, kind=SsinKind.TEST)
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(NoResult) as caught:
         client.pensions.get(unknown)
     assert caught.value.code == "MSG00005" and caught.value.ticket_cbss
     index = next(i for i in range(BASE, population.size) if population.replaced_by(i) is not None)
     old = population.ssin_of(index)
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(NoResult) as replaced:
         client.pensions.get(old)
     assert replaced.value.code == "MSG00006"
@@ -327,7 +305,7 @@ def test_unknown_and_replaced_ssins_are_typed_refusals(
 @pytest.mark.e2e
 def test_an_ssdn_error_of_the_service_is_raised(client: KszClient, sandbox: Sandbox) -> None:
     ssin = sandbox.population.ssin_of(_pensioned(sandbox, 60))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
 
     def backwards(payload: _xml.Element) -> None:
         _wire.write_request(payload, ssin, _query())
@@ -344,19 +322,9 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
     client: KszClient, sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
     ssin = sandbox.population.ssin_of(_pensioned(sandbox, 100))
-    with pytest.raises(NotIntegrated) as local:
-        client.pensions.get(ssin)
-    assert local.value.ticket_cbss is None
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with KszClient(second) as plain:
-        other = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=str(ssin),
-                                           quality_code=2, start=D(2020, 1, 1)))
-        # The SSDN reason code; NotIntegrated once the SSDN mapping knows MSG00012.
-        with pytest.raises(NoResult) as remote:
-            other.pensions.get(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+    # The SSDN reason code; NotIntegrated once the SSDN mapping knows MSG00012.
+    assert_finality_checked(client, sandbox_config, ssin, lambda c: c.pensions.get,
+                            remote=NoResult)
 
 
 @pytest.mark.e2e
@@ -364,7 +332,7 @@ def test_a_fault_and_a_retried_503(client: KszClient, sandbox: Sandbox,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_transport, "sleep", lambda seconds: None)
     ssin = sandbox.population.ssin_of(_pensioned(sandbox, 90))
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     with sandbox.fault("fault", times=1), pytest.raises(KszFault):
         client.pensions.get(ssin)
     with sandbox.fault("http503", times=1):
@@ -372,19 +340,6 @@ def test_a_fault_and_a_retried_503(client: KszClient, sandbox: Sandbox,
 
 
 # --- contract: the SSDN envelope against the official files ------------------------------
-
-
-class _Capture:
-    def __init__(self) -> None:
-        self.requests: list[bytes] = []
-        self.responses: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.responses.append(outcome.response)
 
 
 def _document(envelope: bytes) -> _xml.Element:
@@ -405,14 +360,14 @@ def _combined(official: Path, envelope: str) -> etree.XMLSchema:
 
 
 @pytest.fixture
-def captured(sandbox_config: KszConfig, sandbox: Sandbox) -> _Capture:
+def captured(sandbox_config: KszConfig, sandbox: Sandbox) -> Capture:
     population = sandbox.population
-    capture = _Capture()
+    capture = Capture()
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
         for ssin in (population.ssin_of(_pensioned(sandbox, 120)),
                      population.ssin_of(_without_pension(sandbox, 120))):
-            _integrate(sandbox, client, ssin)
+            integrate(sandbox, client, ssin)
             client.pensions.get(ssin, **WIDE)
     assert len(capture.requests) == len(capture.responses) == 2
     return capture
@@ -421,7 +376,7 @@ def captured(sandbox_config: KszConfig, sandbox: Sandbox) -> _Capture:
 @pytest.mark.contracts
 @pytest.mark.e2e
 def test_request_and_reply_validate_against_the_official_ssdn_envelope(
-    captured: _Capture, official_contracts: Path
+    captured: Capture, official_contracts: Path
 ) -> None:
     requests = _combined(official_contracts, "set-a/XSD/SSDN/Service/SSDNRequest.xsd")
     replies = _combined(official_contracts, "set-a/XSD/SSDN/Service/SSDNReply.xsd")
@@ -445,7 +400,7 @@ def test_request_and_reply_validate_against_the_official_ssdn_envelope(
 
 
 @pytest.mark.e2e
-def test_the_request_names_the_service_and_its_version(captured: _Capture) -> None:
+def test_the_request_names_the_service_and_its_version(captured: Capture) -> None:
     document = _document(captured.requests[0])
     assert document.findtext(f"{{{_ssdn.SSDN_NS}}}ServiceRequest/{{{_ssdn.SSDN_NS}}}ServiceId") \
         == "OCMWCPASPensionRegisterConsult"
@@ -456,33 +411,16 @@ def test_the_request_names_the_service_and_its_version(captured: _Capture) -> No
 # --- command line ---------------------------------------------------------------------------
 
 
-def _cli_config(sandbox_config_path: Path, folder: Path) -> Path:
-    """A copy of the sandbox configuration whose audit log keeps the command's register."""
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (folder / pem.name).write_bytes(pem.read_bytes())
-    config = folder / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{folder / "audit.db"}"\n', encoding="utf-8")
-    return config
-
-
 @pytest.mark.e2e
 def test_the_generated_command(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    config = _cli_config(sandbox_config_path, tmp_path)
     population = sandbox.population
     pensioner = population.ssin_of(_pensioned(sandbox, 150))
     other = population.ssin_of(_without_pension(sandbox, 150))
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        for ssin in (pensioner, other):
-            _integrate(sandbox, setup, ssin)
-    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
-        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
-         "pensions", *argv])
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, pensioner, other)
+    run = command(config, "pensions")
     assert run("get", pensioner.formatted, "--start", "2000-01-01", "--end", "2030-12-31",
                "--pillar", "First", "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)

@@ -17,7 +17,7 @@ from ksz_client._config import KszConfig
 from ksz_client._exceptions import InvalidSsin, NoResult, NotIntegrated, ResponseError
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, main
+from ksz_client.cli import EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.perform_investigation import (
     address_history_of,
@@ -32,6 +32,7 @@ from ksz_client.services.investigation import Relationship, _wire
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Address, PartialDate, Period
 
+from .sandbox_world import command
 from .ssdn_helpers import (
     Capture,
     NoNetwork,
@@ -354,20 +355,20 @@ def test_ksz_investigation_perform(capsys: pytest.CaptureFixture[str], sandbox: 
     head = _household_head(population, 250)
     ssin = str(population.ssin_of(head))
     sandbox.integrate(ssin, quality_code=2, period=(TODAY, None))
-    context = ["--config", str(config), "--user", "sw", "--legal-context", "PCSA:SOCIAL_INQUIRY"]
-    code = main([*context, "investigation", "perform", ssin, "--family", "--citizen", "--json"])
+    run = command(config, "investigation", user="sw")
+    code = run("perform", ssin, "--family", "--citizen", "--json")
     out, err = capsys.readouterr()
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
     assert data["family"]["members"][0]["relationship"] == "01"
     assert len(data["citizens"]) == len(population.household(head).members)
-    code = main([*context, "investigation", "perform", ssin])
+    code = run("perform", ssin)
     out, _ = capsys.readouterr()
     person = population.person(head)
     assert code == EXIT_OK
     assert "household" in out and "01 head of household" in out and str(person.name) in out
     assert "address history" in out
-    code = main([*context, "investigation", "perform-investigation", ssin, "--citizen"])
+    code = run("perform-investigation", ssin, "--citizen")
     out, _ = capsys.readouterr()
     assert code == EXIT_OK and "household" not in out and person.ssin.formatted in out
 

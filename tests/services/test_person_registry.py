@@ -12,7 +12,6 @@ from lxml import etree
 from ksz_client import _contracts, _xml
 from ksz_client._client import KszClient
 from ksz_client._exceptions import ResponseError
-from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.population import Population
 from ksz_client.services.person import (
@@ -29,6 +28,8 @@ from ksz_client.services.person import (
 )
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import PartialDate, PersonName, Place
+
+from .official_helpers import Capture
 
 POP = Population(seed=1, size=500)
 
@@ -142,18 +143,6 @@ def test_a_cohabitation_ended_by_the_marriage() -> None:
 
 
 # --- end to end -------------------------------------------------------------------------------
-
-
-class Capture:
-    def __init__(self) -> None:
-        self.responses: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        pass
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.responses.append(outcome.response)
 
 
 @pytest.mark.e2e

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,13 +27,20 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, EXIT_USAGE, main
+from ksz_client.cli import EXIT_OK, EXIT_USAGE
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.leefloon_refund import PREMIUM_KIND, RECOVERY_KIND
 from ksz_client.services.leefloon_refund import InstallationPremium, Recovery, _wire
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money, Period
 
+from .sandbox_world import (  # noqa: F401 - fixtures
+    cli_setup,
+    command,
+    integrate,
+    own_sandbox_config_path,
+    own_sandbox_seeded,
+)
 from .ssdn_helpers import Capture, NoNetwork, audited, bound, person_index
 
 ORG = SANDBOX_CBE_NUMBER
@@ -44,27 +50,17 @@ TODAY = belgian_today(dt.datetime.now(dt.UTC))
 START = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 SSIN = str(make(dt.date(1985, 7, 30), 33, kind=SsinKind.TEST))
 
+# This module's own sandbox (overrides the shared one for every fixture here): the attests
+# and integrations made here stay here.
+own_sandbox = own_sandbox_seeded(12)
 
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    """This module's own sandbox (overrides the shared one for every fixture here): the
-    attests and integrations made here stay here."""
-    with Sandbox(seed=12, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("recovery") / "ksz.toml")
 
 def _person(sandbox: Sandbox, start: int) -> str:
     return str(sandbox.population.ssin_of(person_index(sandbox, start)))
 
 
 def _integrate(client: KszClient, sandbox: Sandbox, ssin: str, code: int = 2) -> None:
-    sandbox.integrate(ssin, quality_code=code, period=(START, None))
-    client.integrations.add(Integration(ORG, ssin, code, START))
+    integrate(sandbox, client, ssin, quality_code=code, since=START)
 
 
 def _attest(client: KszClient, ssin: str, reference: str) -> None:
@@ -335,29 +331,23 @@ def test_what_travels_validates_against_our_contracts(
 def test_the_generated_commands(capsys: pytest.CaptureFixture[str], sandbox: Sandbox,
                                 sandbox_config_path: Path, tmp_path: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     ssin = _person(sandbox, 435)
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch)
     with KszClient(KszConfig.load(config, env={})) as setup:
         _integrate(setup, sandbox, ssin)
         _integrate(setup, sandbox, ssin, code=4)
         _attest(setup.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY"), ssin, "A-1")
-    base = ["--config", str(config), "--user", "sw", "--legal-context", "PCSA:SOCIAL_INQUIRY"]
-    assert main([*base, "recovered-amounts", "register", ssin, "--reference", "A-1",
-                 "--recovery-reference", "R-1", "--amount", "100.50", "--quality-code", "2",
-                 "--json"]) == EXIT_OK
+    run = command(config, user="sw")
+    assert run("recovered-amounts", "register", ssin, "--reference", "A-1",
+               "--recovery-reference", "R-1", "--amount", "100.50", "--quality-code", "2",
+               "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["recovery"]["recovery_reference"] == "R-1"
-    assert main([*base, "installation-premium", "request", ssin, "--reference", "P-1",
-                 "--installation-date", TODAY.isoformat(), "--amount", "1500",
-                 "--decision-date", TODAY.isoformat(), "--quality-code", "4"]) == EXIT_OK
+    assert run("installation-premium", "request", ssin, "--reference", "P-1",
+               "--installation-date", TODAY.isoformat(), "--amount", "1500",
+               "--decision-date", TODAY.isoformat(), "--quality-code", "4") == EXIT_OK
     assert "P-1" in capsys.readouterr().out
-    code = main([*base, "installation-premium", "request", ssin, "--reference", "P-2",
-                 "--installation-date", TODAY.isoformat(), "--amount", "1.234",
-                 "--decision-date", TODAY.isoformat(), "--quality-code", "4"])
+    code = run("installation-premium", "request", ssin, "--reference", "P-2",
+               "--installation-date", TODAY.isoformat(), "--amount", "1.234",
+               "--decision-date", TODAY.isoformat(), "--quality-code", "4")
     assert code == EXIT_USAGE and "two decimals" in capsys.readouterr().err

@@ -22,13 +22,14 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.reference_manager import SECTORS, _from_facts
 from ksz_client.services.reference_manager import Descriptions, SectorIntegration, _wire
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Period
 
+from .sandbox_world import command
 from .ssdn_helpers import NoNetwork, person_index
 
 ORG = SANDBOX_CBE_NUMBER
@@ -256,10 +257,10 @@ def test_ksz_references_after_ksz_access_register_with_an_audit_log(
     ssin = str(sandbox.population.ssin_of(index))
     person = sandbox.population.person(index)
     assert person.birth is not None
-    context = ["--config", str(config), "--user", "sw", "--legal-context", "PCSA:SOCIAL_INQUIRY"]
+    ksz = command(config, user="sw")
 
     def run(*argv: str) -> tuple[int, str, str]:
-        code = main([*context, *argv])
+        code = ksz(*argv)
         out, err = capsys.readouterr()
         return code, out, err
 

@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
 from ksz_client._exceptions import InvalidSsin, KszFault, ResponseError, UnknownSsin
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK
 from ksz_client.sandbox import Sandbox
 from ksz_client.services.ssin_info import SsinState, _wire
 from ksz_client.ssin import SsinKind, make
 
-from .official_helpers import OfficialCommonV3 as _CommonV3Resolver
+from .official_helpers import (
+    assert_unqualified,
+    assert_wsdl_agrees,
+    offline,
+    ours_with_official_common,
+    replaced_index,
+)
+from .sandbox_world import command
+from .sandbox_world import exchanged as payloads_of
 
 SERVICE = catalogue.get("SSINInformationService")
-CONTEXT = ("--user", "test-social-worker", "--legal-context", "PCSA:SOCIAL_INQUIRY")
 UNKNOWN = make(dt.date(2004, 12, 30), 995, kind=SsinKind.TEST)
-
-
-def _replaced(sandbox: Sandbox) -> int:
-    population = sandbox.population
-    return next(i for i in range(population.size) if population.replaced_by(i) is not None)
 
 
 def _plain(sandbox: Sandbox) -> int:
@@ -82,7 +81,7 @@ def test_repr_hides_the_numbers() -> None:
 def test_current_of_a_replaced_number_is_the_new_one(client: KszClient,
                                                       sandbox: Sandbox) -> None:
     population = sandbox.population
-    old = _replaced(sandbox)
+    old = replaced_index(sandbox)
     new = population.replaced_by(old)
     assert new is not None
     result = client.ssin_info.current(population.ssin_of(old).formatted)
@@ -104,7 +103,7 @@ def test_current_of_a_number_without_history_is_itself(client: KszClient,
 @pytest.mark.e2e
 def test_related_numbers_both_ways(client: KszClient, sandbox: Sandbox) -> None:
     population = sandbox.population
-    old = _replaced(sandbox)
+    old = replaced_index(sandbox)
     new = population.replaced_by(old)
     assert new is not None
     from_old = client.ssin_info.related(population.ssin_of(old))
@@ -147,59 +146,29 @@ def test_a_consultation_is_retried_after_a_reset(client: KszClient, sandbox: San
         assert client.ssin_info.current(number).ssin == number
 
 
-def test_invalid_ssin_raises_before_any_io(sandbox_config: KszConfig) -> None:
-    class Refuse:
-        def handle(self, request):  # type: ignore[no-untyped-def]
-            raise AssertionError("nothing may be sent")
-
-        def close(self) -> None:
-            pass
-
-    client = KszClient(sandbox_config, transport=Refuse()).acting_for(
-        user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+def test_invalid_ssin_raises_before_any_io(sandbox_config_path: Path) -> None:
+    client, transport = offline(sandbox_config_path)
     with pytest.raises(InvalidSsin):
         client.ssin_info.current("85073003329")
     with pytest.raises(InvalidSsin):
         client.ssin_info.related("not a number")
+    assert transport.sent == []
 
 
 # --- contract ----------------------------------------------------------------------------------
 
 
-class _Capture:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-
-
-
-def _payloads(messages: list[bytes]) -> list[_xml.Element]:
-    out = []
-    for data in messages:
-        body = _xml.parse(data).find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
-        assert body is not None
-        out.append(copy.deepcopy(body[0]))
-    return out
-
-
 @pytest.fixture
 def exchanged(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
-    capture = _Capture()
     population = sandbox.population
-    old = _replaced(sandbox)
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
+    old = replaced_index(sandbox)
+
+    def exercise(client: KszClient) -> None:
         client.ssin_info.current(population.ssin_of(old))
         client.ssin_info.related(population.ssin_of(old + 1))
         client.ssin_info.related(population.ssin_of(_plain(sandbox)))
-    return _payloads(capture.messages)
+
+    return payloads_of(sandbox_config, sandbox, exercise, 6)
 
 
 @pytest.mark.contracts
@@ -208,19 +177,13 @@ def test_messages_validate_against_our_contract(exchanged: list[_xml.Element]) -
     assert schema is not None and len(exchanged) == 6
     for payload in exchanged:
         assert schema.validate(payload), schema.error_log
-    for request in exchanged[::2]:
-        assert all(etree.QName(e).namespace is None for e in request.iterdescendants())
+    assert_unqualified(exchanged[::2])
 
 
 @pytest.mark.contracts
 def test_messages_validate_with_the_official_commonv3(exchanged: list[_xml.Element],
                                                       official_contracts: Path) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(_CommonV3Resolver(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("SSINInformationService")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "SSINInformationService")
     for payload in exchanged:
         assert schema.validate(payload), schema.error_log
     broken = exchanged[1]
@@ -232,15 +195,8 @@ def test_messages_validate_with_the_official_commonv3(exchanged: list[_xml.Eleme
 
 @pytest.mark.contracts
 def test_the_wsdl_agrees_with_the_catalogue() -> None:
-    client = zeep.Client(str(_contracts.WSDL_DIR
-                             / "intf/SSINInformationService/SSINInformationServiceV1.wsdl"))
-    binding = client.service._binding
-    assert set(binding._operations) == {op.name for op in SERVICE.operations}
-    for op in SERVICE.operations:
-        assert binding._operations[op.name].soapaction == op.soap_action
-        assert client.get_element(f"{{{SERVICE.namespace}}}{op.response_element}") is not None
-    port = client.wsdl.services[SERVICE.name].ports[f"{SERVICE.name}Port"]
-    assert port.binding_options["address"].endswith("/" + SERVICE.path)
+    assert_wsdl_agrees(SERVICE, "SSINInformationService/SSINInformationServiceV1.wsdl",
+                       SERVICE.name, f"{SERVICE.name}Port")
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -250,9 +206,9 @@ def test_the_wsdl_agrees_with_the_catalogue() -> None:
 def test_cli_current_json(capsys: pytest.CaptureFixture[str], sandbox: Sandbox,
                           sandbox_config_path: Path) -> None:
     population = sandbox.population
-    old = _replaced(sandbox)
-    code = main(["--config", str(sandbox_config_path), *CONTEXT, "ssin_info", "current",
-                 population.ssin_of(old).formatted, "--json"])
+    old = replaced_index(sandbox)
+    code = command(sandbox_config_path, "ssin_info", user="test-social-worker")(
+        "current", population.ssin_of(old).formatted, "--json")
     out, err = capsys.readouterr()
     assert (code, err) == (EXIT_OK, "")
     data = json.loads(out)
@@ -264,8 +220,8 @@ def test_cli_current_json(capsys: pytest.CaptureFixture[str], sandbox: Sandbox,
 def test_cli_related_human_and_no_data(capsys: pytest.CaptureFixture[str], sandbox: Sandbox,
                                        sandbox_config_path: Path) -> None:
     number = sandbox.population.ssin_of(_plain(sandbox))
-    code = main(["--config", str(sandbox_config_path), *CONTEXT, "ssin_info",
-                 "consult-related-ssins", str(number)])
+    code = command(sandbox_config_path, "ssin_info", user="test-social-worker")(
+        "consult-related-ssins", str(number))
     out, _ = capsys.readouterr()
     assert code == EXIT_BUSINESS
     assert "NO_DATA_FOUND MSG00100" in out

@@ -12,7 +12,12 @@ import pytest
 import zeep
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
-from tests.services.official_helpers import Capture, payloads, type_shapes
+from tests.services.official_helpers import (  # noqa: F401 - fixtures
+    Capture,
+    capture,
+    payloads,
+    type_shapes,
+)
 
 from ksz_client import _contracts, _xml, catalogue
 from ksz_client._client import KszClient
@@ -52,11 +57,6 @@ def config_path(sb: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
     with path.open("a", encoding="utf-8") as fh:
         fh.write('\n[audit]\npath = "audit.sqlite3"\n')
     return path
-
-
-@pytest.fixture
-def capture() -> Capture:
-    return Capture()
 
 
 @pytest.fixture

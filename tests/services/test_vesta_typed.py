@@ -9,14 +9,12 @@ the generated commands. The extension-mechanism demonstration is test_vesta.py.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import zeep
 from lxml import etree
 
 from ksz_client import _contracts, _xml, catalogue
@@ -34,9 +32,9 @@ from ksz_client._exceptions import (
     UnknownSsin,
     ValidationError,
 )
-from ksz_client.audit import Integration, RecordKind
-from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE, main
-from ksz_client.sandbox import SANDBOX_CBE_NUMBER, SECOND_OCMW_CBE_NUMBER, Sandbox
+from ksz_client.audit import RecordKind
+from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_USAGE
+from ksz_client.sandbox import Sandbox
 from ksz_client.sandbox.handlers.vesta import EPISODE_KIND
 from ksz_client.services.vesta import (
     CareType,
@@ -47,8 +45,16 @@ from ksz_client.services.vesta import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Period, Receipt, Status
 
-from .official_helpers import Capture as Messages
-from .official_helpers import OfficialCommonV3, payloads
+from .official_helpers import assert_wsdl_agrees, ours_with_official_common
+from .sandbox_world import (  # noqa: F401 - fixtures
+    assert_finality_checked,
+    cli_setup,
+    command,
+    exchanged,
+    integrate,
+    own_sandbox,
+    own_sandbox_config_path,
+)
 from .ssdn_helpers import Capture, NoNetwork, audited, bound
 from .test_vesta import VESTA as DECLARED  # the hand declaration of examples/vesta.py
 
@@ -56,18 +62,6 @@ ROW = catalogue.get("VESTA")
 D = dt.date
 BASE = 300  # persons from here on are picked (in this module's own sandbox)
 SSIN = "85073003328"
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    """This module's own sandbox (overrides the shared one): its integrations stay here."""
-    with Sandbox(seed=1, persons=500) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sandbox.write_config(tmp_path_factory.mktemp("vesta_typed") / "ksz.toml")
 
 
 _taken: set[int] = set()
@@ -81,14 +75,6 @@ def _person(sandbox: Sandbox) -> str:
                  and population.replaced_by(i) is None and not population.is_deceased(i))
     _taken.add(index)
     return str(population.ssin_of(index))
-
-
-def _integrate(sandbox: Sandbox, client: KszClient, ssin: str,
-               organisation: str = SANDBOX_CBE_NUMBER) -> None:
-    """Integrate on both sides: the sandbox's repertory and the client's register."""
-    sandbox.integrate(ssin, organisation=organisation)
-    client.integrations.add(Integration(organisation=organisation, ssin=ssin, quality_code=2,
-                                        start=D(2020, 1, 1)))
 
 
 @pytest.fixture
@@ -215,7 +201,7 @@ def test_bad_input_is_refused_before_anything_is_sent(
 @pytest.mark.e2e
 def test_register_consult_stop(client: KszClient, sandbox: Sandbox) -> None:
     ssin = _person(sandbox)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     empty = client.vesta.get(ssin)
     assert (empty.status.value, empty.status.code, empty.found) == (
         "NO_DATA_FOUND", "MSG00100", False)
@@ -245,7 +231,7 @@ def test_register_consult_stop(client: KszClient, sandbox: Sandbox) -> None:
 @pytest.mark.e2e
 def test_the_services_refusals_are_typed(client: KszClient, sandbox: Sandbox) -> None:
     ssin = _person(sandbox)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     reference = client.vesta.register(ssin, care_type="HOUSEKEEPING", provider="Poetsdienst",
                                       start="2026-01-05").reference
     with pytest.raises(NoResult) as ongoing:
@@ -263,7 +249,7 @@ def test_the_services_refusals_are_typed(client: KszClient, sandbox: Sandbox) ->
     assert again.value.code == "VESTA003"
     # Another person's episode is not this person's to stop.
     other = _person(sandbox)
-    _integrate(sandbox, client, other)
+    integrate(sandbox, client, other)
     with pytest.raises(NoResult) as foreign:
         client.vesta.stop(other, reference=reference, end="2026-03-01")
     assert foreign.value.code == "VESTA002"
@@ -274,14 +260,14 @@ def test_replaced_and_unknown_ssins(client: KszClient, sandbox: Sandbox) -> None
     population = sandbox.population
     index = next(i for i in range(BASE, population.size) if population.replaced_by(i) is not None)
     old = str(population.ssin_of(index))
-    _integrate(sandbox, client, old)
+    integrate(sandbox, client, old)
     with pytest.raises(SsinReplaced) as caught:
         client.vesta.get(old)
     assert caught.value.new_ssin == population.ssin_of(population.replaced_by(index))  # type: ignore[arg-type]
     with pytest.raises(SsinReplaced):
         client.vesta.register(old, care_type="MEALS", provider="p", start="2026-01-01")
     unknown = str(make(D(2004, 12, 30), 995, kind=SsinKind.TEST))
-    _integrate(sandbox, client, unknown)
+    integrate(sandbox, client, unknown)
     with pytest.raises(UnknownSsin):
         client.vesta.get(unknown)
     with pytest.raises(UnknownSsin):
@@ -299,15 +285,9 @@ def test_finality_is_checked_before_sending_and_by_the_ksz(
         with pytest.raises(NotIntegrated) as local:
             client.vesta.register(ssin, care_type="MEALS", provider="p", start="2026-01-01")
         assert local.value.ticket_cbss is None and capture.operations() == []
-    second = sandbox_config.with_overrides(organisation=dataclasses.replace(
-        sandbox_config.organisation, cbe_number=SECOND_OCMW_CBE_NUMBER))
-    with bound(second) as other:
-        # Integrated on the client's side only: the KSZ (sandbox) refuses, MSG00012.
-        other.integrations.add(Integration(organisation=SECOND_OCMW_CBE_NUMBER, ssin=ssin,
-                                           quality_code=2, start=D(2020, 1, 1)))
-        with pytest.raises(NotIntegrated) as remote:
-            other.vesta.get(ssin)
-    assert remote.value.code == "MSG00012" and remote.value.ticket_cbss
+        # Integrated on another OCMW's side only: the KSZ (sandbox) refuses, MSG00012.
+        assert_finality_checked(client, sandbox_config, ssin, lambda c: c.vesta.get)
+        assert capture.operations() == []
     assert not sandbox.state.records(EPISODE_KIND, ssin=ssin)
 
 
@@ -321,7 +301,7 @@ def test_a_lost_register_is_in_doubt_never_re_sent_and_reconciled(
     ssin = _person(sandbox)
     capture = Capture()
     with bound(audited(sandbox_config, tmp_path), capture) as client:
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as lost:
             client.vesta.register(ssin, care_type="SUPERVISION", provider="Oppasdienst",
                                   start="2026-01-05")
@@ -355,7 +335,7 @@ def test_a_refused_mutation_whose_answer_was_lost_reconciles_as_not_applied(
     ssin = _person(sandbox)
     capture = Capture()
     with bound(audited(sandbox_config, tmp_path), capture) as client:
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
         reference = client.vesta.register(ssin, care_type="MEALS", provider="p",
                                           start="2026-01-05").reference
         # The service refuses these (ongoing MEALS; end before start), then the answer is lost.
@@ -389,7 +369,7 @@ def test_a_lost_stop_made_through_client_custom_is_reconciled_by_the_typed_clien
     ssin = _person(sandbox)
     capture = Capture()
     with bound(audited(sandbox_config, tmp_path), capture) as client:
-        _integrate(sandbox, client, ssin)
+        integrate(sandbox, client, ssin)
         reference = client.vesta.register(ssin, care_type="ODD_JOBS", provider="Klusjesdienst",
                                           start="2026-01-05").reference
         with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as lost:
@@ -412,7 +392,7 @@ def test_reconcile_without_an_audit_log_still_establishes_the_outcome(
     client: KszClient, sandbox: Sandbox,
 ) -> None:
     ssin = _person(sandbox)
-    _integrate(sandbox, client, ssin)
+    integrate(sandbox, client, ssin)
     with sandbox.fault("reset", times=1), pytest.raises(InDoubtError) as lost:
         client.vesta.register(ssin, care_type="MEALS", provider="p", start="2026-01-05")
     outcome = client.vesta.reconcile(lost.value.call_id, ssin, operation="registerHomeCare",
@@ -430,19 +410,16 @@ def test_reconcile_without_an_audit_log_still_establishes_the_outcome(
 @pytest.fixture
 def messages(sandbox_config: KszConfig, sandbox: Sandbox) -> list[_xml.Element]:
     """Request and answer of each operation: consult without and with data, register, stop."""
-    capture = Messages()
     ssin = _person(sandbox)
-    with KszClient(sandbox_config, observers=[capture]) as plain:
-        client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
-        _integrate(sandbox, client, ssin)
+
+    def exercise(client: KszClient) -> None:
         client.vesta.get(ssin)
         reference = client.vesta.register(ssin, care_type="MEALS", provider="p",
                                           start="2026-01-05").reference
         client.vesta.stop(ssin, reference=reference, end="2026-02-28")
         client.vesta.get(ssin)
-    found = payloads(capture.requests) + payloads(capture.responses)
-    assert len(found) == 8
-    return found
+
+    return exchanged(sandbox_config, sandbox, exercise, 8, ssin)
 
 
 @pytest.mark.e2e
@@ -468,12 +445,7 @@ def test_requests_and_responses_validate_against_our_contract(
 def test_messages_validate_with_the_official_commonv3(
     messages: list[_xml.Element], official_contracts: Path,
 ) -> None:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(OfficialCommonV3(
-        official_contracts / "set-b/be/fgov/kszbcss/types/common/CommonV3.xsd"))
-    path = _contracts.schema_path("VESTA")
-    assert path is not None
-    schema = etree.XMLSchema(etree.parse(str(path), parser))
+    schema = ours_with_official_common(official_contracts, "VESTA")
     for payload in messages:
         assert schema.validate(payload), schema.error_log
     broken = copy.deepcopy(messages[0])
@@ -482,15 +454,8 @@ def test_messages_validate_with_the_official_commonv3(
 
 
 def test_zeep_loads_our_wsdl_and_it_agrees_with_the_catalogue() -> None:
-    loaded = zeep.Client(str(_contracts.WSDL_DIR / "intf" / "VESTAService" / "VESTAV1.wsdl"))
-    operations = loaded.service._binding._operations
-    assert set(operations) == {op.name for op in ROW.operations}
-    for op in ROW.operations:
-        assert operations[op.name].soapaction == op.soap_action
-        for element in (op.request_element, op.response_element, op.fault_element):
-            assert loaded.get_element(f"{{{ROW.namespace}}}{element}") is not None
-    port = loaded.wsdl.services["VESTAService"].ports["VESTAServicePort"]
-    assert port.binding_options["address"].endswith("/" + ROW.path)
+    assert_wsdl_agrees(ROW, "VESTAService/VESTAV1.wsdl", "VESTAService", "VESTAServicePort",
+                       faults=True)
     assert ROW.contract is catalogue.ContractStatus.MODELLED and ROW.implemented
 
 
@@ -502,45 +467,36 @@ def test_the_generated_commands(
     sandbox: Sandbox, sandbox_config_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("KSZ_CONFIG", "KSZ_FINALITY_MODE"):
-        monkeypatch.delenv(name, raising=False)
-    for pem in sandbox_config_path.parent.glob("*.pem"):
-        (tmp_path / pem.name).write_bytes(pem.read_bytes())
-    config = tmp_path / "ksz.toml"
-    config.write_text(sandbox_config_path.read_text(encoding="utf-8")
-                      + f'\n[audit]\npath = "{tmp_path / "audit.db"}"\n', encoding="utf-8")
     ssin = _person(sandbox)
-    with KszClient(KszConfig.load(config, env={})) as setup:
-        _integrate(sandbox, setup, ssin)
-    context = ["--config", str(config), "--user", "sw-1", "--legal-context",
-               "PCSA:SOCIAL_INQUIRY"]
-    assert main([*context, "vesta", "get", ssin]) == EXIT_BUSINESS  # no data found
+    config = cli_setup(sandbox, sandbox_config_path, tmp_path, monkeypatch, ssin)
+    run = command(config)
+    assert run("vesta", "get", ssin) == EXIT_BUSINESS  # no data found
     assert "MSG00100" in capsys.readouterr().out
-    assert main([*context, "vesta", "register", ssin, "--care-type", "FAMILY_CARE",
-                 "--provider", "Familiehulp", "--start", "2026-01-05", "--json"]) == EXIT_OK
+    assert run("vesta", "register", ssin, "--care-type", "FAMILY_CARE",
+               "--provider", "Familiehulp", "--start", "2026-01-05", "--json") == EXIT_OK
     reference = json.loads(capsys.readouterr().out)["reference"]
-    assert main([*context, "vesta", "consult-home-care", ssin]) == EXIT_OK
+    assert run("vesta", "consult-home-care", ssin) == EXIT_OK
     out = capsys.readouterr().out
     assert reference in out and "FAMILY_CARE" in out and "Familiehulp" in out
-    assert main([*context, "vesta", "stop", ssin, "--reference", reference, "--end",
-                 "2026-01-31"]) == EXIT_OK
+    assert run("vesta", "stop", ssin, "--reference", reference, "--end",
+               "2026-01-31") == EXIT_OK
     capsys.readouterr()
-    assert main([*context, "vesta", "get", ssin, "--json"]) == EXIT_OK
+    assert run("vesta", "get", ssin, "--json") == EXIT_OK
     (episode,) = json.loads(capsys.readouterr().out)["episodes"]
     assert (episode["reference"], episode["period"]["end"]) == (reference, "2026-01-31")
     with pytest.raises(SystemExit) as usage:  # not a care type: refused by the parser
-        main([*context, "vesta", "register", ssin, "--care-type", "GARDENING",
-              "--provider", "p", "--start", "2026-01-05"])
+        run("vesta", "register", ssin, "--care-type", "GARDENING",
+            "--provider", "p", "--start", "2026-01-05")
     assert usage.value.code == EXIT_USAGE and "GARDENING" in capsys.readouterr().err
-    assert main([*context, "vesta", "stop", ssin, "--reference", reference, "--end",
-                 "2026-01-31"]) == EXIT_BUSINESS  # already stopped: VESTA003
+    assert run("vesta", "stop", ssin, "--reference", reference, "--end",
+               "2026-01-31") == EXIT_BUSINESS  # already stopped: VESTA003
     assert "VESTA003" in capsys.readouterr().err
     # A lost registration, settled with `ksz reconcile` (details the log lacks as options).
     with KszClient(KszConfig.load(config, env={})) as plain, sandbox.fault("reset", times=1), \
             pytest.raises(InDoubtError) as lost:
         plain.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY").vesta.register(
             ssin, care_type="MEALS", provider="p", start="2026-02-01")
-    assert main([*context, "reconcile", lost.value.call_id, "--start", "2026-02-01",
-                 "--arg", "care_type=MEALS"]) == EXIT_OK
+    assert run("reconcile", lost.value.call_id, "--start", "2026-02-01",
+               "--arg", "care_type=MEALS") == EXIT_OK
     assert capsys.readouterr().out == (
         f"call {lost.value.call_id}: applied; recorded in the audit log\n")

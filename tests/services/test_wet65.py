@@ -27,9 +27,8 @@ from ksz_client._exceptions import (
 )
 from ksz_client.audit import Integration
 from ksz_client.audit._guard import belgian_today
-from ksz_client.cli import EXIT_OK, main
+from ksz_client.cli import EXIT_OK
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
-from ksz_client.sandbox.handlers import HandlerContext
 from ksz_client.sandbox.handlers import wet65 as handler
 from ksz_client.services.wet65 import (
     Cancellation,
@@ -49,7 +48,8 @@ from ksz_client.services.wet65 import (
 from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money
 
-from .official_helpers import cli_config
+from .official_helpers import cli_config, losing_first
+from .sandbox_world import command, handler_context, not_integrated, refusal
 from .ssdn_helpers import (
     Capture,
     NoNetwork,
@@ -101,30 +101,10 @@ def _request(ssin: str, *forms: Cancellation) -> etree._Element:
     return payload
 
 
-def _context(sandbox: Sandbox, organisation: str = ORG) -> HandlerContext:
-    return HandlerContext(population=sandbox.population, legal_context="",
-                          organisation=organisation, now=dt.datetime.now(dt.UTC),
-                          state=sandbox.state)
-
-
-def _refusal(answer) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    assert answer.ok == "NO" and answer.return_code == 10000 and answer.payload is None
-    return answer.details[0].reason_code, answer.details[0].diagnostic
-
-
 def _cancel(client: KszClient, ssin: str, attest_id: str, **changes: object):  # type: ignore[no-untyped-def]
     kwargs: dict[str, object] = {"file_id": FILE.file_id, "attest_id": attest_id,
                                  "decision_date": TODAY, "nature": "1", "reason": "02"}
     return client.wet65_c.cancel(ssin, **{**kwargs, **changes})  # type: ignore[arg-type]
-
-
-def _not_integrated(sandbox: Sandbox) -> str:
-    """A person nobody integrated yet in the shared sandbox (for the finality refusals)."""
-    population = sandbox.population
-    return next(str(population.ssin_of(i)) for i in range(499, 0, -1)
-                if population.fault_of(i) is None and population.replaced_by(i) is None
-                and not population.is_deceased(i)
-                and not sandbox.integrations(str(population.ssin_of(i))))
 
 
 # --- mapping (unit) ---------------------------------------------------------------------------
@@ -228,33 +208,33 @@ def test_the_catalogue_row_has_an_ssdn_version_of_eight_characters() -> None:
 
 
 def test_the_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
-    ctx = _context(sandbox)
+    ctx = handler_context(sandbox)
     ssin = _person(sandbox, 0)
     missing = _request(ssin)
     form = missing.find(_wire.q("CancellationFormC"))
     form.remove(form.find(_wire.q("SSIN")))
-    assert _refusal(handler.send_decision_c(ctx, missing)) == (
+    assert refusal(handler.send_decision_c(ctx, missing)) == (
         handler.MISSING, "mandatory argument missing: SSIN")
     empty = etree.Element(_wire.q("L65_C_DecisionRequest"))
     _wire.write_file(empty, FILE)
-    assert _refusal(handler.send_decision_c(ctx, empty)) == (
+    assert refusal(handler.send_decision_c(ctx, empty)) == (
         handler.MISSING, "mandatory argument missing: CancellationFormC")
     no_file = etree.Element(_wire.q("L65_C_DecisionRequest"))
-    assert _refusal(handler.send_decision_c(ctx, no_file))[0] == handler.MISSING
+    assert refusal(handler.send_decision_c(ctx, no_file))[0] == handler.MISSING
     extra = _request(ssin)
     etree.SubElement(extra, _wire.q("Unexpected"))
-    assert _refusal(handler.send_decision_c(ctx, extra))[0] == handler.INVALID
+    assert refusal(handler.send_decision_c(ctx, extra))[0] == handler.INVALID
     bad_date = _request(ssin)
     bad_date.find(f"{_wire.q('CancellationFormC')}/{_wire.q('EntryDate')}").text = "x"
-    assert _refusal(handler.send_decision_c(ctx, bad_date))[0] == handler.INVALID
-    other = _context(sandbox, organisation="0212344876")
-    assert _refusal(handler.send_decision_c(other, _request(ssin)))[0] == "MSG00013"
+    assert refusal(handler.send_decision_c(ctx, bad_date))[0] == handler.INVALID
+    other = handler_context(sandbox, organisation="0212344876")
+    assert refusal(handler.send_decision_c(other, _request(ssin)))[0] == "MSG00013"
     unknown = str(make(D(2004, 12, 30), 987, kind=SsinKind.TEST))
-    assert _refusal(handler.send_decision_c(ctx, _request(unknown)))[0] == "MSG00005"
+    assert refusal(handler.send_decision_c(ctx, _request(unknown)))[0] == "MSG00005"
 
 
 def test_the_handler_refuses_dates_in_the_future_per_form(sandbox: Sandbox) -> None:
-    ctx = _context(sandbox)
+    ctx = handler_context(sandbox)
     ssin = _person(sandbox, 0)
     attest = _attest_id()
     late = _form(attest_id=attest, entry_date=TODAY + dt.timedelta(days=2),
@@ -324,7 +304,7 @@ def test_bad_input_raises_before_anything_is_sent(
 def test_finality_for_quality_code_3_before_sending_and_by_the_service(
     sandbox_config: KszConfig, sandbox: Sandbox
 ) -> None:
-    ssin = _not_integrated(sandbox)
+    ssin = not_integrated(sandbox, 499)
     capture = Capture()
     with bound(sandbox_config, capture) as client:
         with pytest.raises(NotIntegrated):
@@ -452,9 +432,7 @@ def test_the_generated_command(sandbox: Sandbox, tmp_path: Path,
     config = cli_config(sandbox, tmp_path)
     with KszClient(KszConfig.load(config, env={})) as setup:
         _integrate(sandbox, setup, ssin)
-    run: Callable[..., int] = lambda *argv: main(  # noqa: E731
-        ["--config", str(config), "--user", "sw-1", "--legal-context", "PCSA:SOCIAL_INQUIRY",
-         "wet65-c", *argv])
+    run = command(config, "wet65-c")
     attest = _attest_id()
     assert run("cancel", ssin, "--file-id", FILE.file_id, "--attest-id", attest,
                "--decision-date", TODAY.isoformat(), "--nature", "1", "--reason", "02",
@@ -558,26 +536,26 @@ def test_a_duration_is_validated(kwargs: dict[str, int], message: str) -> None:
 
 
 def test_the_ab_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
-    ctx = _context(sandbox)
+    ctx = handler_context(sandbox)
     ssin = _person(sandbox, 0)
     no_form = etree.Element(_wire.q("L65_AB_DecisionRequest"))
     _wire.write_file(no_form, FILE)
-    assert _refusal(handler.send_decision_ab(ctx, no_form)) == (
+    assert refusal(handler.send_decision_ab(ctx, no_form)) == (
         handler.MISSING,
         "mandatory argument missing: IdentificationA, CommonDecisionB1 or IndividualDecisionsB2")
-    assert _refusal(handler.send_decision_ab(
+    assert refusal(handler.send_decision_ab(
         ctx, etree.Element(_wire.q("L65_AB_DecisionRequest"))))[0] == handler.MISSING
     bad_flag = _ab_request(ssin)
     aids = bad_flag.find(f"{_wire.q('CommonDecisionB1')}/{_wire.q('RequestedAids')}")
     aids[0].text = "perhaps"
-    assert _refusal(handler.send_decision_ab(ctx, bad_flag))[0] == handler.INVALID
+    assert refusal(handler.send_decision_ab(ctx, bad_flag))[0] == handler.INVALID
     extra = _ab_request(ssin)
     etree.SubElement(extra, _wire.q("Unexpected"))
-    assert _refusal(handler.send_decision_ab(ctx, extra))[0] == handler.INVALID
-    other = _context(sandbox, organisation="0212344876")
-    assert _refusal(handler.send_decision_ab(other, _ab_request(ssin)))[0] == "MSG00013"
+    assert refusal(handler.send_decision_ab(ctx, extra))[0] == handler.INVALID
+    other = handler_context(sandbox, organisation="0212344876")
+    assert refusal(handler.send_decision_ab(other, _ab_request(ssin)))[0] == "MSG00013"
     unknown = str(make(D(2004, 12, 30), 983, kind=SsinKind.TEST))
-    assert _refusal(handler.send_decision_ab(ctx, _ab_request(unknown)))[0] == "MSG00005"
+    assert refusal(handler.send_decision_ab(ctx, _ab_request(unknown)))[0] == "MSG00005"
     late = _ab_request(ssin, _refund(attest_id=_attest_id(),
                                      entry_date=TODAY + dt.timedelta(days=1)))
     answer = handler.send_decision_ab(ctx, late)
@@ -640,7 +618,7 @@ def test_refund_finality_and_in_doubt(sandbox_config: KszConfig, sandbox: Sandbo
                                       tmp_path: Path) -> None:
     capture = Capture()
     with bound(audited(sandbox_config, tmp_path), capture) as client:
-        stranger = _not_integrated(sandbox)
+        stranger = not_integrated(sandbox, 499)
         with pytest.raises(NotIntegrated):
             _ask(client, stranger, _attest_id())
         assert capture.operations() == []
@@ -681,11 +659,10 @@ def test_the_generated_refund_command(sandbox: Sandbox, tmp_path: Path,
     config = cli_config(sandbox, tmp_path)
     with KszClient(KszConfig.load(config, env={})) as setup:
         _integrate(sandbox, setup, ssin)
-    assert main(["--config", str(config), "--user", "sw-1", "--legal-context",
-                 "PCSA:SOCIAL_INQUIRY", "wet65-ab", "request_refund", ssin, "--file-id",
-                 FILE.file_id, "--attest-id", _attest_id(), "--decision-date",
-                 TODAY.isoformat(), "--aids", "FINANCIAL,HOUSING", "--months", "4",
-                 "--json"]) == EXIT_OK
+    assert command(config, "wet65-ab")(
+        "request_refund", ssin, "--file-id", FILE.file_id, "--attest-id", _attest_id(),
+        "--decision-date", TODAY.isoformat(), "--aids", "FINANCIAL,HOUSING", "--months", "4",
+        "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["results"][0]["evaluation"] == "ACCEPTED"
 
@@ -769,25 +746,25 @@ def test_a_recovery_form_is_validated(changes: dict[str, object], message: str) 
 
 
 def test_the_df_handler_refuses_what_it_cannot_read(sandbox: Sandbox) -> None:
-    ctx = _context(sandbox)
+    ctx = handler_context(sandbox)
     ssin = _person(sandbox, 0)
     empty = etree.Element(_wire.q("L65_DF_DecisionRequest"))
     _wire.write_file(empty, FILE)
-    assert _refusal(handler.send_decision_df(ctx, empty)) == (
+    assert refusal(handler.send_decision_df(ctx, empty)) == (
         handler.MISSING,
         "mandatory argument missing: RefundformD1, RefundFormD2 or RecoveringFormF")
-    assert _refusal(handler.send_decision_df(
+    assert refusal(handler.send_decision_df(
         ctx, etree.Element(_wire.q("L65_DF_DecisionRequest"))))[0] == handler.MISSING
     bad = _df_request(ssin)
     bad.find(f".//{_wire.q('RecoveredAmount')}").text = "lots"
-    assert _refusal(handler.send_decision_df(ctx, bad))[0] == handler.INVALID
+    assert refusal(handler.send_decision_df(ctx, bad))[0] == handler.INVALID
     bad_period = _df_request(ssin)
     bad_period.find(f".//{_wire.q('PeriodOfRecovering')}")[0].text = "soon"
-    assert _refusal(handler.send_decision_df(ctx, bad_period))[0] == handler.INVALID
-    other = _context(sandbox, organisation="0212344876")
-    assert _refusal(handler.send_decision_df(other, _df_request(ssin)))[0] == "MSG00013"
+    assert refusal(handler.send_decision_df(ctx, bad_period))[0] == handler.INVALID
+    other = handler_context(sandbox, organisation="0212344876")
+    assert refusal(handler.send_decision_df(other, _df_request(ssin)))[0] == "MSG00013"
     unknown = str(make(D(2004, 12, 30), 981, kind=SsinKind.TEST))
-    assert _refusal(handler.send_decision_df(ctx, _df_request(unknown)))[0] == "MSG00005"
+    assert refusal(handler.send_decision_df(ctx, _df_request(unknown)))[0] == "MSG00005"
     late = _df_request(ssin, _recovery(reference_date=TODAY + dt.timedelta(days=1)))
     answer = handler.send_decision_df(ctx, late)
     assert answer.payload is not None
@@ -839,7 +816,7 @@ def test_recovery_finality_in_doubt_and_official_contract(
     capture = Capture()
     with bound(audited(sandbox_config, tmp_path), capture) as client:
         with pytest.raises(NotIntegrated):
-            _recover(client, _not_integrated(sandbox), _attest_id())
+            _recover(client, not_integrated(sandbox, 499), _attest_id())
         assert capture.operations() == []
         ssin = _person(sandbox, 13)
         _integrate(sandbox, client, ssin)
@@ -870,10 +847,10 @@ def test_the_generated_recovery_command(sandbox: Sandbox, tmp_path: Path,
         attest = _attest_id()
         acting = setup.acting_for(user="sw-1", legal_context="PCSA:SOCIAL_INQUIRY")
         assert _ask(acting, ssin, attest).accepted
-    assert main(["--config", str(config), "--user", "sw-1", "--legal-context",
-                 "PCSA:SOCIAL_INQUIRY", "wet65-df", "register_recovery", ssin, "--file-id",
-                 FILE.file_id, "--attest-id", attest, "--amount", "99.99",
-                 "--original-form", "B", "--recovery-type", "01", "--json"]) == EXIT_OK
+    assert command(config, "wet65-df")(
+        "register_recovery", ssin, "--file-id", FILE.file_id, "--attest-id", attest,
+        "--amount", "99.99", "--original-form", "B", "--recovery-type", "01",
+        "--json") == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["results"][0]["total_accepted"]["cents"] == 9999
 
@@ -1112,25 +1089,6 @@ def test_bad_forms_raise_before_anything_is_sent(
             _d1(), month=Month.parse(TODAY + dt.timedelta(days=40))))
 
 
-class LoseFirst:
-    """Times out on the first request without sending it (the KSZ never saw it)."""
-
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
-        self.inner = inner
-        self.lost = 0
-
-    def handle(self, request):  # type: ignore[no-untyped-def]
-        from ksz_client._exceptions import KszTimeout
-
-        if not self.lost:
-            self.lost += 1
-            raise KszTimeout("read timeout")
-        return self.inner.handle(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @pytest.mark.e2e
 def test_in_doubt_forms_are_never_resent_and_reconcile_through_statut65(
     sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path
@@ -1171,7 +1129,7 @@ def test_in_doubt_forms_are_never_resent_and_reconcile_through_statut65(
     assert len(sandbox.state.records(handler.AB_KIND, key=attest)) == 1
     assert len(sandbox.state.records(handler.F_KIND, ssin=ssin)) == 1
     assert len(sandbox.state.records(handler.C_KIND, key=attest)) == 1
-    with bound(config, transport=LoseFirst(_default(config))) as client:
+    with bound(config, transport=losing_first(config)) as client:
         attest2 = _attest_id()
         with pytest.raises(InDoubtError) as never:
             _forms_ab(client, ssin, attest2)
@@ -1179,9 +1137,3 @@ def test_in_doubt_forms_are_never_resent_and_reconcile_through_statut65(
         assert missing.applied is False and missing.recorded
         again = _forms_ab(client, ssin, attest2)
         assert again.accepted
-
-
-def _default(config: KszConfig):  # type: ignore[no-untyped-def]
-    from ksz_client._client import _default_transport
-
-    return _default_transport(config)
