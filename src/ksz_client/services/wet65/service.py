@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 from ksz_client import catalogue
 from ksz_client._exceptions import ResponseError, ValidationError
@@ -40,7 +40,8 @@ from ksz_client.services.wet65.models import (
 from ksz_client.types import CallContext, Money, Month, Period
 
 if TYPE_CHECKING:
-    from ksz_client._client import KszClient
+    from ksz_client import _xml
+    from ksz_client._client import KszClient, Reply
 
 __all__ = ["QUALITY_CODE", "Wet65ABService", "Wet65CService", "Wet65DFService"]
 
@@ -121,6 +122,39 @@ def _normalised(
 
 FIRST_SEARCH_DAY: Final = FIRST_ENTRY_DATE
 """Where a reconciliation's search period starts by default: no form is older."""
+
+
+class _AboutAForm(Protocol):
+    @property
+    def attest_id(self) -> str: ...
+
+
+_A = TypeVar("_A", bound=_AboutAForm)
+
+
+def _exchange(
+    client: KszClient,
+    service: catalogue.Service,
+    operation_name: str,
+    file_id: str,
+    *,
+    write: Callable[[_xml.Element, FileIdentification], None],
+    read: Callable[[_xml.Element], tuple[_A, ...]],
+    sent: set[str],
+    subjects: tuple[str, ...],
+    context: CallContext | None,
+) -> tuple[FileIdentification, tuple[_A, ...], Reply]:
+    """Send one Law of 1965 request for the OCMW's file `file_id` (quality code 2), and
+    check that the answer is about that file and only about the forms `sent`."""
+    file = FileIdentification(organisation_id(client.config.organisation), file_id)
+    context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
+    reply = client._call(service, operation_name, lambda payload: write(payload, file),
+                         context=context, subjects=subjects)
+    answered = _wire.read_file(reply.payload)
+    results = read(reply.payload)
+    if answered != file or any(r.attest_id not in sent for r in results):
+        raise ResponseError("the answer is about another file or form")
+    return answered, results, reply
 
 
 def _reconcile(client: KszClient, call_id: str, ssin: str, *, operation: str, attest_id: str,
@@ -209,20 +243,13 @@ class Wet65ABService:
             aids=_aids(aids), duration=Duration(days, weeks, months),
             juridical_procedure=juridical_procedure, category=category,
         )
-        file = FileIdentification(organisation_id(self._client.config.organisation),
-                                  file_id)
-        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
-        reply = self._client._call(
-            self.service,
-            "sendDecisionAB",
-            lambda payload: _wire.write_ab_request(payload, file, str(subject), form),
-            context=context,
-            subjects=(str(subject),),
+        answered, results, reply = _exchange(
+            self._client, self.service, "sendDecisionAB", file_id,
+            write=lambda payload, file: _wire.write_ab_request(payload, file, str(subject), form),
+            read=_wire.read_ab_results,
+            sent={form.attest_id},
+            subjects=(str(subject),), context=context,
         )
-        answered = _wire.read_file(reply.payload)
-        results = _wire.read_ab_results(reply.payload)
-        if answered != file or any(r.attest_id != form.attest_id for r in results):
-            raise ResponseError("the answer is about another file or form")
         return RefundReply(file=answered, results=results, status=reply.status,
                            receipt=reply.receipt, warnings=reply.warnings)
 
@@ -270,23 +297,15 @@ class Wet65ABService:
         subjects = _subjects(self._client, subject, others)
         identification, refund, decisions = _normalised(subjects, identification, refund,
                                                         decisions)
-        file = FileIdentification(organisation_id(self._client.config.organisation),
-                                  file_id)
-        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
-        reply = self._client._call(
-            self.service,
-            "sendDecisionAB",
-            lambda payload: _wire.write_ab_request(payload, file, subject, refund,
-                                                   identification=identification,
-                                                   individual=decisions),
-            context=context,
-            subjects=subjects,
+        answered, results, reply = _exchange(
+            self._client, self.service, "sendDecisionAB", file_id,
+            write=lambda payload, file: _wire.write_ab_request(
+                payload, file, subject, refund, identification=identification,
+                individual=decisions),
+            read=_wire.read_ab_results,
+            sent={f.attest_id for f in (identification, refund, *decisions) if f is not None},
+            subjects=subjects, context=context,
         )
-        sent = {f.attest_id for f in (identification, refund, *decisions) if f is not None}
-        answered = _wire.read_file(reply.payload)
-        results = _wire.read_ab_results(reply.payload)
-        if answered != file or any(r.attest_id not in sent for r in results):
-            raise ResponseError("the answer is about another file or form")
         return RefundReply(file=answered, results=results, status=reply.status,
                            receipt=reply.receipt, warnings=reply.warnings)
 
@@ -387,20 +406,14 @@ class Wet65DFService:
             period_start=optional_date_arg(start, "start"),
             period_end=optional_date_arg(end, "end"),
         )
-        file = FileIdentification(organisation_id(self._client.config.organisation),
-                                  file_id)
-        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
-        reply = self._client._call(
-            self.service,
-            "sendDecisionDF",
-            lambda payload: _wire.write_df_request(payload, file, str(subject), (form,)),
-            context=context,
-            subjects=(str(subject),),
+        answered, results, reply = _exchange(
+            self._client, self.service, "sendDecisionDF", file_id,
+            write=lambda payload, file: _wire.write_df_request(
+                payload, file, str(subject), (form,)),
+            read=_wire.read_df_results,
+            sent={form.attest_id},
+            subjects=(str(subject),), context=context,
         )
-        answered = _wire.read_file(reply.payload)
-        results = _wire.read_df_results(reply.payload)
-        if answered != file or any(r.attest_id != form.attest_id for r in results):
-            raise ResponseError("the answer is about another file or form")
         return RecoveryReply(file=answered, results=results, status=reply.status,
                              receipt=reply.receipt, warnings=reply.warnings)
 
@@ -450,22 +463,14 @@ class Wet65DFService:
         subjects = _subjects(self._client, subject,
                              [f.ssin for f in bills if f.ssin is not None])
         bills = tuple(dataclasses.replace(f, ssin=_canonical(subjects, f.ssin)) for f in bills)
-        file = FileIdentification(organisation_id(self._client.config.organisation),
-                                  file_id)
-        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
-        reply = self._client._call(
-            self.service,
-            "sendDecisionDF",
-            lambda payload: _wire.write_df_request(payload, file, subject, recovered,
-                                                   monthly=monthly, care=bills),
-            context=context,
-            subjects=subjects,
+        answered, results, reply = _exchange(
+            self._client, self.service, "sendDecisionDF", file_id,
+            write=lambda payload, file: _wire.write_df_request(
+                payload, file, subject, recovered, monthly=monthly, care=bills),
+            read=_wire.read_df_results,
+            sent={f.attest_id for f in (monthly, *bills, *recovered) if f is not None},
+            subjects=subjects, context=context,
         )
-        sent = {f.attest_id for f in (monthly, *bills, *recovered) if f is not None}
-        answered = _wire.read_file(reply.payload)
-        results = _wire.read_df_results(reply.payload)
-        if answered != file or any(r.attest_id not in sent for r in results):
-            raise ResponseError("the answer is about another file or form")
         return RecoveryReply(file=answered, results=results, status=reply.status,
                              receipt=reply.receipt, warnings=reply.warnings)
 
@@ -563,20 +568,14 @@ class Wet65CService:
             decision_date=decided, nature=nature, reason=reason,
             former_cancellation=former_cancellation,
         )
-        file = FileIdentification(organisation_id(self._client.config.organisation),
-                                  file_id)
-        context = (context or CallContext()).merged(CallContext(quality_code=QUALITY_CODE))
-        reply = self._client._call(
-            self.service,
-            "sendDecisionC",
-            lambda payload: _wire.write_c_request(payload, file, str(subject), (form,)),
-            context=context,
-            subjects=(str(subject),),
+        answered, results, reply = _exchange(
+            self._client, self.service, "sendDecisionC", file_id,
+            write=lambda payload, file: _wire.write_c_request(
+                payload, file, str(subject), (form,)),
+            read=lambda reply: _wire.read_results(reply, "DecisionResultC"),
+            sent={form.attest_id},
+            subjects=(str(subject),), context=context,
         )
-        answered = _wire.read_file(reply.payload)
-        results = _wire.read_results(reply.payload, "DecisionResultC")
-        if answered != file or any(r.attest_id != form.attest_id for r in results):
-            raise ResponseError("the answer is about another file or form")
         return DecisionReply(file=answered, results=results, status=reply.status,
                              receipt=reply.receipt, warnings=reply.warnings)
 
