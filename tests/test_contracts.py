@@ -191,3 +191,17 @@ def test_schemas_are_compiled_one_at_a_time_and_once(monkeypatch: pytest.MonkeyP
         thread.join()
     assert held and all(held)
     assert len(results) == 8 and all(r is results[0] and r is not None for r in results)
+
+
+def test_violation_gives_the_line_of_the_first_error_never_the_value(
+    captured: _Capture,
+) -> None:
+    payload = _payloads(captured.requests)[0]
+    assert _contracts.violation("PersonService", payload) is None
+    broken = copy.deepcopy(payload)
+    etree.SubElement(broken, "unexpected").text = "85073003328"
+    line = _contracts.violation("PersonService", broken)
+    assert isinstance(line, int) and line >= 0
+    with pytest.raises(LookupError):
+        _contracts.violation("NoSuchService", payload)
+    assert _contracts.violation("NoSuchService", payload, optional=True) is None

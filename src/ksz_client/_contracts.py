@@ -97,6 +97,32 @@ def schema(service: str) -> etree.XMLSchema | None:
 _COMPILING: Final = threading.Lock()
 
 
+def violation(service: str, element: etree._Element, *, optional: bool = False) -> int | None:
+    """None when `element` conforms to `service`'s schema; else the line of the first
+    error (0 when unknown).
+
+    Only the line: lxml's messages quote the offending values, which may be personal
+    data. One validation at a time per schema, as its error log is the schema
+    object's own. Raises `LookupError` when the service has no schema here, unless
+    `optional` (then None).
+    """
+    compiled = schema(service)
+    if compiled is None:
+        if optional:
+            return None
+        raise LookupError(f"no schema for {service}")
+    with _lock_of(service):
+        if compiled.validate(element):
+            return None
+        last = compiled.error_log.last_error  # type: ignore[attr-defined]  # missing in stubs
+        return int(last.line) if last is not None and last.line else 0
+
+
+@functools.cache
+def _lock_of(service: str) -> threading.Lock:
+    return threading.Lock()
+
+
 @functools.cache
 def _compiled(service: str) -> etree.XMLSchema | None:
     path = schema_path(service)

@@ -360,10 +360,9 @@ class SandboxApp:
 
         if soap_action is not None and soap_action.strip('"') not in ("", operation.soap_action):
             return refuse("soapenv:Client", "MSG00008", "SOAPAction does not match the body")
-        schema = _contracts.schema(service.name)
-        if schema is not None and not schema.validate(payload):
-            last = schema.error_log.last_error  # type: ignore[attr-defined]  # missing in stubs
-            where = f" (line {last.line})" if last is not None else ""
+        line = _contracts.violation(service.name, payload, optional=True)
+        if line is not None:
+            where = f" (line {line})" if line else ""
             return refuse("soapenv:Client", "MSG00008",
                           f"the request does not conform to the {service.name} contract{where}")
         ticket = str(uuid.uuid4())

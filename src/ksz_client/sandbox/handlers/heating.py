@@ -85,9 +85,7 @@ def compute_allocation(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    schema = _contracts.schema("OCMWCPASHeatingAllocation")
-    assert schema is not None
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASHeatingAllocation", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the HeatingAllocation contract")
     population, state = ctx.population, ctx.state
     assert state is not None

@@ -115,8 +115,7 @@ def manage_access(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
 
 
 def _manage(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
-    schema = _contracts.schema(_SERVICE.name)
-    if schema is not None and not schema.validate(request):
+    if _contracts.violation(_SERVICE.name, request) is not None:
         raise _Refused(ssdn_error(INVALID, "the request does not conform to the ManageAccess "
                                   "contract"))
     action = _text(request, "Action")

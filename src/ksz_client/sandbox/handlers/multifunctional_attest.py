@@ -171,9 +171,7 @@ def consult_l036(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    schema = _contracts.schema("OCMWCPASL036")
-    assert schema is not None
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASL036", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the L036 contract")
     refused = _person(ctx, ssin)
     if refused is not None:
@@ -267,9 +265,7 @@ def send_a036(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    schema = _contracts.schema("OCMWCPASA036")
-    assert schema is not None
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASA036", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the A036 contract")
     refused = _person(ctx, ssin)
     if refused is not None:

@@ -45,9 +45,7 @@ def consult_pension_register(ctx: HandlerContext, request: _xml.Element) -> Ssdn
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    schema = _contracts.schema("OCMWCPASPensionRegisterConsult")
-    assert schema is not None
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASPensionRegisterConsult", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the PensionRegister contract")
     population = ctx.population
     index = population.index_of(number)

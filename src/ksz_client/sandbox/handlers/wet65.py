@@ -135,14 +135,12 @@ def _person(ctx: HandlerContext, ssin: str) -> SsdnAnswer | None:
 @handles_ssdn("OCMWCPASWet65Loi65AB")
 def send_decision_ab(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     """Evaluate forms A, B1 and B2 and keep those (partly) accepted."""
-    schema = _contracts.schema("OCMWCPASWet65Loi65AB")
-    assert schema is not None
     try:
         asked = _wire.read_ab_forms(request)
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASWet65Loi65AB", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the Loi65 A/B contract")
     file, ssin = asked.file, asked.ssin
     if file.cbe_number != ctx.organisation:
@@ -251,14 +249,12 @@ def _evaluate_b1(ctx: HandlerContext, reply: _xml.Element, file_id: str, ssin: s
 @handles_ssdn("OCMWCPASWet65Loi65DF")
 def send_decision_df(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     """Evaluate the recovery forms (RecoveringFormF) of a request and keep those accepted."""
-    schema = _contracts.schema("OCMWCPASWet65Loi65DF")
-    assert schema is not None
     try:
         asked = _wire.read_df_forms(request)
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASWet65Loi65DF", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the Loi65 D/F contract")
     file, forms = asked.file, asked.recoveries
     if not forms and asked.monthly is None and not asked.care:
@@ -313,14 +309,12 @@ def send_decision_df(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
 @handles_ssdn("OCMWCPASWet65Loi65C")
 def send_decision_c(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     """Evaluate the C forms of a request and end the rights accepted."""
-    schema = _contracts.schema("OCMWCPASWet65Loi65C")
-    assert schema is not None
     try:
         file, forms = _wire.read_c_request(request)
     except ValidationError as exc:
         missing = str(exc).startswith("mandatory argument missing")
         return ssdn_error(MISSING if missing else INVALID, str(exc))
-    if not schema.validate(request):
+    if _contracts.violation("OCMWCPASWet65Loi65C", request) is not None:
         return ssdn_error(INVALID, "the request does not conform to the Loi65 C contract")
     if not forms:
         return ssdn_error(MISSING, "mandatory argument missing: CancellationFormC")
