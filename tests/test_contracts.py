@@ -175,13 +175,13 @@ def test_schemas_are_compiled_one_at_a_time_and_once(monkeypatch: pytest.MonkeyP
     import threading
 
     held: list[bool] = []
-    real = _contracts._compiled
+    real = _contracts._compile
 
-    def compiling(service: str) -> etree.XMLSchema | None:
+    def compiling(path: Path) -> tuple[etree.XMLSchema, object]:
         held.append(_contracts._COMPILING.locked())
-        return real(service)
+        return real(path)
 
-    monkeypatch.setattr(_contracts, "_compiled", compiling)
+    monkeypatch.setattr(_contracts, "_compile", compiling)
     results: list[object] = []
     threads = [threading.Thread(target=lambda: results.append(_contracts.schema("PersonService")))
                for _ in range(8)]

@@ -84,49 +84,58 @@ def schema_path(service: str) -> Path | None:
 
 
 def schema(service: str) -> etree.XMLSchema | None:
-    """The compiled schema of a service's messages, or None when it has none here.
+    """The compiled schema of a service's messages, or None when it has none here."""
+    path = schema_path(service)
+    return None if path is None else schema_at(path)
+
+
+def schema_at(path: Path) -> etree.XMLSchema:
+    """The compiled schema in the file `path` (imports resolve beside it, never online).
 
     Compiled once per process. The first calls may come from many threads at once
-    (the sandbox's first requests): libxml2's schema compiler is not safe to run
-    concurrently on the same files, so compiling is serialised.
+    (the sandbox's or the notification receiver's first requests): libxml2's schema
+    compiler is not safe to run concurrently, so compiling is serialised.
     """
-    with _COMPILING:
-        return _compiled(service)
-
-
-_COMPILING: Final = threading.Lock()
+    return _compiled(path)[0]
 
 
 def violation(service: str, element: etree._Element, *, optional: bool = False) -> int | None:
     """None when `element` conforms to `service`'s schema; else the line of the first
-    error (0 when unknown).
-
-    Only the line: lxml's messages quote the offending values, which may be personal
-    data. One validation at a time per schema, as its error log is the schema
-    object's own. Raises `LookupError` when the service has no schema here, unless
-    `optional` (then None).
+    error (0 when unknown). Raises `LookupError` when the service has no schema
+    here, unless `optional` (then None).
     """
-    compiled = schema(service)
-    if compiled is None:
+    path = schema_path(service)
+    if path is None:
         if optional:
             return None
         raise LookupError(f"no schema for {service}")
-    with _lock_of(service):
+    return violation_at(path, element)
+
+
+def violation_at(path: Path, element: etree._Element) -> int | None:
+    """`violation` for the schema in the file `path`.
+
+    Only the line: lxml's messages quote the offending values, which may be personal
+    data. One validation at a time per schema, as its error log is the schema
+    object's own.
+    """
+    compiled, lock = _compiled(path)
+    with lock:
         if compiled.validate(element):
             return None
         last = compiled.error_log.last_error  # type: ignore[attr-defined]  # missing in stubs
         return int(last.line) if last is not None and last.line else 0
 
 
-@functools.cache
-def _lock_of(service: str) -> threading.Lock:
-    return threading.Lock()
+_COMPILING: Final = threading.Lock()
+
+
+def _compiled(path: Path) -> tuple[etree.XMLSchema, threading.Lock]:
+    with _COMPILING:
+        return _compile(path)
 
 
 @functools.cache
-def _compiled(service: str) -> etree.XMLSchema | None:
-    path = schema_path(service)
-    if path is None:
-        return None
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return etree.XMLSchema(etree.parse(str(path), parser))
+def _compile(path: Path) -> tuple[etree.XMLSchema, threading.Lock]:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(path), parser)), threading.Lock()

@@ -82,9 +82,9 @@ def test_the_acknowledgement_is_a_status_ok_of_the_contract(kit: Kit) -> None:
     contract = contract_for(etree.QName(response).namespace, "notifyFamilyComposition")
     assert contract is not None
     assert etree.QName(response).localname == contract.operation.response_element
-    from ksz_client.notifications._contracts import _compiled
+    from ksz_client._contracts import schema_at
 
-    schema, _lock = _compiled(contract.path)
+    schema = schema_at(contract.path)
     assert schema.validate(response), schema.error_log
     assert response.findtext("sequenceNumber") == "9"
 

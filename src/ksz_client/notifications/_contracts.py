@@ -9,7 +9,6 @@ error log on the schema object.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -17,9 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from lxml import etree
-
-from ksz_client import _xml, catalogue
+from ksz_client import _contracts, _xml, catalogue
 
 __all__ = [
     "NOTIFY_DIR",
@@ -65,18 +62,7 @@ class Contract:
         Only the line is returned: lxml's messages quote the offending values,
         which may be personal data.
         """
-        schema, lock = _compiled(self.path)
-        with lock:
-            if schema.validate(payload):
-                return None
-            last = schema.error_log.last_error  # type: ignore[attr-defined]  # missing in stubs
-            return int(last.line) if last is not None and last.line else 0
-
-
-@functools.cache
-def _compiled(path: Path) -> tuple[etree.XMLSchema, threading.Lock]:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(path), parser)), threading.Lock()
+        return _contracts.violation_at(self.path, payload)
 
 
 @functools.cache
