@@ -71,7 +71,6 @@ class DmfaService:
     def __init__(self, client: KszClient) -> None:
         self._client = client
 
-
     def _quarters(self, start: Quarter | str | None,
                   end: Quarter | str | None) -> tuple[Quarter, Quarter]:
         today = self._client._today()

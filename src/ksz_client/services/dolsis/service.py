@@ -77,7 +77,6 @@ class DolsisService:
 
     # --- the pipeline ------------------------------------------------------------------
 
-
     def _call(
         self,
         op: str,

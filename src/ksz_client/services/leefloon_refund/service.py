@@ -66,7 +66,6 @@ class _Base:
     def __init__(self, client: KszClient) -> None:
         self._client = client
 
-
     @property
     def _organisation(self) -> str:
         return organisation_id(self._client.config.organisation)

@@ -75,7 +75,6 @@ class AccessService:
 
     # --- helpers ------------------------------------------------------------------------
 
-
     @property
     def _organisation(self) -> str:
         return organisation_id(self._client.config.organisation)

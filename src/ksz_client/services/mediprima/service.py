@@ -145,7 +145,6 @@ class MediPrimaService:
 
     # --- helpers ------------------------------------------------------------------------
 
-
     def _send(self, op: str, request: _wire.CarmedRequest, *, quality_code: int,
               context: CallContext | None) -> CarmedResult:
         if quality_code not in catalogue.QUALITY_CODES:

@@ -253,7 +253,6 @@ class Wet65ABService:
         return RefundReply(file=answered, results=results, status=reply.status,
                            receipt=reply.receipt, warnings=reply.warnings)
 
-
     def send_forms(
         self,
         ssin: str,
@@ -416,7 +415,6 @@ class Wet65DFService:
         )
         return RecoveryReply(file=answered, results=results, status=reply.status,
                              receipt=reply.receipt, warnings=reply.warnings)
-
 
     def send_forms(
         self,
