@@ -21,7 +21,6 @@ import xmlsec
 
 from ksz_client._client import KszClient
 from ksz_client._config import KszConfig
-from ksz_client._credentials import key_matches_certificate
 from ksz_client._exceptions import ConfigError
 from ksz_client._pki import Credentials, generate_self_signed
 from ksz_client.cli import EXIT_BUSINESS, EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, main
@@ -101,7 +100,7 @@ def test_config_check_passes_against_the_sandbox(
     assert code == EXIT_OK, out
     assert "environment   sandbox" in out
     assert f"{sb.url}/...  (" in out
-    assert "the private key belongs to the certificate" in out
+    assert "the private key belongs to the certificate and signs" in out
     assert "audit log opened" in out
     assert "echo          'ksz-client config check'" in out
     assert "the KSZ saw the configured certificate" in out
@@ -140,8 +139,8 @@ def test_a_certificate_of_another_key_is_a_configuration_error(
     code, out, _ = run(capsys, "--config", str(path), "config", "check")
     assert code == EXIT_USAGE
     cert = tmp_path / "client-cert.pem"
-    assert f"ERROR    auth.cert_file: the certificate {cert} does not belong to the private key" \
-        in out
+    assert ("ERROR    auth.cert_file: the certificate does not belong to the private key "
+            f"(certificate {cert}, private key {tmp_path / 'client-key.pem'})") in out
     assert "no test message sent" in out  # the client refuses the pair before sending
     with pytest.raises(ConfigError, match="does not belong to the private key") as caught:
         KszClient(KszConfig.load(path, env={}))
@@ -218,12 +217,36 @@ def test_an_unloadable_configuration_exits_2(tmp_path: Path,
     assert "no configuration file at" in err
 
 
-def test_key_matching_compares_public_keys() -> None:
-    one, two = generate_self_signed("one.example"), generate_self_signed("two.example")
-    assert key_matches_certificate(one.key_pem, one.cert_pem)
-    assert not key_matches_certificate(one.key_pem, two.cert_pem)
-    with pytest.raises(ValueError):
-        key_matches_certificate(b"not a key", one.cert_pem)
+def test_the_key_pair_is_tried_with_the_signer_calls_use(sb: Sandbox, tmp_path: Path) -> None:
+    # config check and the client refuse the same pairs, in the same words.
+    from ksz_client._client import _load_credentials, _read_trusted, _signer
+    from ksz_client._credentials import check_config
+
+    def pair(folder: Path, cert_only: Credentials | None) -> list[str]:
+        config = KszConfig.load(_config(sb, folder, cert_only=cert_only), env={})
+        findings = check_config(
+            config, now=dt.datetime.now(dt.UTC), load=_load_credentials,
+            read_trusted=_read_trusted,
+            sign=lambda c: _signer(c.key_pem, c.cert_pem, config.timestamp_ttl))
+        return [f"{f.severity} {f.message}" for f in findings if f.check == "key and certificate"]
+
+    assert pair(tmp_path / "same", None) == [
+        "ok the private key belongs to the certificate and signs"]
+    other = tmp_path / "other"
+    assert pair(other, generate_self_signed("two.example")) == [
+        "error auth.cert_file: the certificate does not belong to the private key "
+        f"(certificate {other / 'client-cert.pem'}, private key {other / 'client-key.pem'})"]
+
+
+@pytest.mark.e2e
+def test_an_unreadable_private_key_is_refused_naming_its_file(
+    sb: Sandbox, tmp_path: Path,
+) -> None:
+    path = _config(sb, tmp_path)
+    (tmp_path / "client-key.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\nbroken\n")
+    with pytest.raises(ConfigError, match="the private key cannot be read") as caught:
+        KszClient(KszConfig.load(path, env={}))
+    assert f"private key {tmp_path / 'client-key.pem'}" in str(caught.value)
 
 
 # --- doctor ------------------------------------------------------------------------------------

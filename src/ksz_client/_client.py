@@ -188,13 +188,16 @@ class _Core:
         self.verifier: Verifier | None = None
         if config.auth.mode is AuthMode.X509:
             creds = _load_credentials(config)
-            from ksz_client._credentials import require_usable
+            from ksz_client._credentials import require_usable, signing_refused
 
             # Expired, not yet valid or another key's certificate: refused here,
             # naming the file and the date, rather than by the KSZ on every call.
             # Against the wall clock: `clock` may be a test's deliberately wrong one.
             require_usable(creds, config, now=_utcnow())
-            self.signer = _signer(creds.key_pem, creds.cert_pem, config.timestamp_ttl)
+            try:
+                self.signer = _signer(creds.key_pem, creds.cert_pem, config.timestamp_ttl)
+            except ConfigError as exc:
+                raise signing_refused(config, exc) from None
         if config.tls_client_cert is not None:
             from ksz_client._credentials import require_valid_file
 
@@ -537,7 +540,9 @@ def _signer(key_pem: bytes, cert_pem: bytes, ttl: _dt.timedelta) -> Signer:
 
     try:
         return Signer(key_pem, cert_pem, ttl=ttl)
-    except Exception:  # the Signer's ConfigError and any error of the crypto backend alike
+    except ConfigError:
+        raise  # its own words: another key's certificate, an unreadable key, ...
+    except Exception:  # an error of the crypto backend
         raise ConfigError(
             "the private key and certificate cannot be used for signing", key="auth"
         ) from None

@@ -1,8 +1,9 @@
 """Checks of the credentials a configuration names: key and certificate, validity, trust.
 
 The client refuses, when it is built, a signing certificate that is expired or
-not yet valid, or that does not belong to the private key (`require_usable`):
-the KSZ would refuse every call, with a less helpful message. ``ksz config
+not yet valid (`require_usable`), and a key pair the Signer cannot use, e.g. a
+certificate of another key (`signing_refused` names the file): the KSZ would
+refuse every call, with a less helpful message. ``ksz config
 check`` runs the same checks and more (`check_config`), and reports each as a
 `Finding` instead of stopping at the first.
 """
@@ -10,7 +11,6 @@ check`` runs the same checks and more (`check_config`), and reports each as a
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 
 from ksz_client._config import AuthMode, KszConfig
 from ksz_client._exceptions import ConfigError, KszError
@@ -31,9 +31,9 @@ __all__ = [
     "Severity",
     "certificate_info",
     "check_config",
-    "key_matches_certificate",
     "require_usable",
     "require_valid_file",
+    "signing_refused",
     "validity",
 ]
 
@@ -86,27 +86,6 @@ def certificate_info(certificate: x509.Certificate) -> CertificateInfo:
     )
 
 
-def key_matches_certificate(key_pem: bytes, cert_pem: bytes) -> bool:
-    """Whether the (unencrypted PEM) private key is the one the certificate certifies.
-
-    Raises `ValueError` when either cannot be read.
-    """
-    return _matches(key_pem, cert_pem)
-
-
-@functools.lru_cache(maxsize=8)
-def _matches(key_pem: bytes, cert_pem: bytes) -> bool:
-    # Cached like the Signer: a web application builds a client per request, and
-    # parsing an RSA private key is the expensive part.
-    # No full RSA key check (some 80 ms): only the public half is compared here, and
-    # the Signer built right after checks the key itself.
-    key = serialization.load_pem_private_key(key_pem, password=None,
-                                             unsafe_skip_rsa_key_validation=True)
-    public = load_certificate(cert_pem).public_key()
-    spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    return key.public_key().public_bytes(*spki) == public.public_bytes(*spki)
-
-
 def validity(
     info: CertificateInfo, *, what: str, now: _dt.datetime,
     warn_within: _dt.timedelta = EXPIRY_WARNING,
@@ -142,23 +121,33 @@ def _signing_source(config: KszConfig) -> tuple[str, Path | None]:
 
 
 def require_usable(credentials: Credentials, config: KszConfig, *, now: _dt.datetime) -> None:
-    """Refuse signing credentials the KSZ would refuse: raises `ConfigError`.
+    """Refuse a signing certificate that is expired or not yet valid: raises `ConfigError`.
 
     The message names the file and the date: ``auth.cert_file: the certificate
-    /etc/ksz/cert.pem expired on 2026-01-31 23:59 UTC``.
+    /etc/ksz/cert.pem expired on 2026-01-31 23:59 UTC``. Checked before the key
+    pair itself (`signing_refused`): an expired certificate beside its renewed key
+    is the common case, and "expired on ..." says what to do.
     """
     key, path = _signing_source(config)
     name = f"the certificate {path}" if path is not None else "the certificate"
     try:
         info = certificate_info(load_certificate(credentials.cert_pem))
-        matches = key_matches_certificate(credentials.key_pem, credentials.cert_pem)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{name} or its private key cannot be read", key=key) from None
-    # Validity first: an expired certificate beside its renewed key is the common case,
-    # and "expired on ..." says what to do.
+    except ValueError:
+        raise ConfigError(f"{name} cannot be read", key=key) from None
     _require_valid(info, what=name, key=key, now=now, skew=config.clock_skew)
-    if not matches:
-        raise ConfigError(f"{name} does not belong to the private key", key=key)
+
+
+def signing_refused(config: KszConfig, error: ConfigError) -> ConfigError:
+    """The Signer's refusal of the key pair (another key's certificate, an unreadable or
+    inconsistent key), naming the configuration key and the certificate file."""
+    if error.key is not None:  # already names its setting (e.g. the Timestamp lifetime)
+        return error
+    key, path = _signing_source(config)
+    if config.auth.pkcs12_file is None and config.auth.key_file is not None:
+        where = f" (certificate {path}, private key {config.auth.key_file})"
+    else:
+        where = f" ({path})" if path is not None else ""
+    return ConfigError(f"{error}{where}", key=key)
 
 
 def require_valid_file(path: Path, *, key: str, now: _dt.datetime,
@@ -189,15 +178,17 @@ def check_config(
     now: _dt.datetime,
     load: Callable[[KszConfig], Credentials],
     read_trusted: Callable[[Path], bytes],
+    sign: Callable[[Credentials], object],
 ) -> list[Finding]:
     """Every local check of `config`: credentials, trusted KSZ certificates, audit log.
 
-    `load` and `read_trusted` are the client's own loaders, so the checks read
-    the files exactly as calls would. Nothing is sent.
+    `load`, `read_trusted` and `sign` (which builds the Signer) are the client's
+    own, so the checks read the files and try the key pair exactly as calls
+    would. Nothing is sent.
     """
     findings: list[Finding] = []
     if config.auth.mode is AuthMode.X509:
-        findings += _check_signing(config, now=now, load=load)
+        findings += _check_signing(config, now=now, load=load, sign=sign)
     else:
         findings.append(Finding("credentials", Severity.OK,
                                 "HTTP Basic through the Smals proxy: no signing certificate"))
@@ -223,7 +214,8 @@ def check_config(
 
 
 def _check_signing(config: KszConfig, *, now: _dt.datetime,
-                   load: Callable[[KszConfig], Credentials]) -> list[Finding]:
+                   load: Callable[[KszConfig], Credentials],
+                   sign: Callable[[Credentials], object]) -> list[Finding]:
     key, path = _signing_source(config)
     try:
         credentials = load(config)
@@ -231,19 +223,18 @@ def _check_signing(config: KszConfig, *, now: _dt.datetime,
         return [Finding("credentials", Severity.ERROR, str(exc))]
     name = f"the certificate {path}" if path is not None else "the certificate"
     try:
-        matches = key_matches_certificate(credentials.key_pem, credentials.cert_pem)
-    except (ValueError, TypeError):
-        return [Finding("key and certificate", Severity.ERROR,
-                        f"{key}: the private key cannot be read")]
-    findings = [
-        Finding("key and certificate", Severity.OK, "the private key belongs to the certificate")
-        if matches else
-        Finding("key and certificate", Severity.ERROR,
-                f"{key}: {name} does not belong to the private key")
-    ]
-    info = certificate_info(load_certificate(credentials.cert_pem))
-    findings.append(validity(info, what=name, now=now))
-    return findings
+        info = certificate_info(load_certificate(credentials.cert_pem))
+    except ValueError:
+        return [Finding("credentials", Severity.ERROR, f"{key}: {name} cannot be read")]
+    try:
+        sign(credentials)
+    except ConfigError as exc:
+        pair = Finding("key and certificate", Severity.ERROR,
+                       str(signing_refused(config, exc)))
+    else:
+        pair = Finding("key and certificate", Severity.OK,
+                       "the private key belongs to the certificate and signs")
+    return [pair, validity(info, what=name, now=now)]
 
 
 def _check_file_certificate(path: Path, key: str, now: _dt.datetime) -> list[Finding]:

@@ -120,8 +120,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     config = KszConfig.load(args.config)  # unloadable: ConfigError, exit 2 by main
     report = _Report()
-    report.findings += check_config(config, now=_now(), load=_client._load_credentials,
-                                    read_trusted=_client._read_trusted)
+    report.findings += check_config(
+        config, now=_now(), load=_client._load_credentials,
+        read_trusted=_client._read_trusted,
+        sign=lambda c: _client._signer(c.key_pem, c.cert_pem, config.timestamp_ttl))
     service = catalogue.get("TestConnectionService")
     test_url = config.url_for(service.name, service.path)
     connection: dict[str, Any] | None = None
