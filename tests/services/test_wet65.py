@@ -1137,3 +1137,28 @@ def test_in_doubt_forms_are_never_resent_and_reconcile_through_statut65(
         assert missing.applied is False and missing.recorded
         again = _forms_ab(client, ssin, attest2)
         assert again.accepted
+
+
+@pytest.mark.parametrize("read", [_wire.read_c_request, _wire.read_ab_request,
+                                  _wire.read_ab_forms, _wire.read_df_request,
+                                  _wire.read_df_forms])
+def test_a_request_without_a_readable_file_is_refused_as_invalid_input(
+    read: Callable[[etree._Element], object],
+) -> None:
+    # The sandbox's side: a bad request is the sender's fault (ValidationError), never a
+    # ResponseError, whichever form the request carries.
+    payload = {
+        _wire.read_c_request: lambda: _request("85073003328", _form()),
+        _wire.read_df_request: lambda: _df_request("85073003328", _recovery()),
+        _wire.read_df_forms: lambda: _df_request("85073003328", _recovery()),
+    }.get(read, lambda: _ab_request("85073003328", _refund()))()
+    file_id = payload.find(f"{_wire.qc('FileIdentification')}/{_wire.qc('FileID')}")
+    assert file_id is not None
+    file_id.text = "short"
+    with pytest.raises(ValidationError, match=r"FileID|file"):
+        read(payload)
+    file_el = payload.find(_wire.qc("FileIdentification"))
+    assert file_el is not None
+    payload.remove(file_el)
+    with pytest.raises(ValidationError, match="mandatory argument missing: FileIdentification"):
+        read(payload)

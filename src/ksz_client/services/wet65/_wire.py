@@ -148,16 +148,22 @@ def _date(el: _xml.Element, *names: str) -> _dt.date:
         raise ValidationError(f"{names[-1]} is not a date") from None
 
 
+def _request_file(payload: _xml.Element) -> FileIdentification:
+    """The FileIdentification of a request (the sandbox's side): a `ValidationError`,
+    not a `ResponseError`, when it is missing or unreadable."""
+    if payload.find(qc("FileIdentification")) is None:
+        raise ValidationError("mandatory argument missing: FileIdentification")
+    try:
+        return read_file(payload)
+    except ResponseError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def read_c_request(
     payload: _xml.Element,
 ) -> tuple[FileIdentification, list[tuple[str, Cancellation]]]:
     """The file and (SSIN, form) pairs of a C request (the sandbox's side)."""
-    if payload.find(qc("FileIdentification")) is None:
-        raise ValidationError("mandatory argument missing: FileIdentification")
-    try:
-        file = read_file(payload)
-    except ResponseError as exc:
-        raise ValidationError(str(exc)) from None
+    file = _request_file(payload)
     forms = []
     for el in payload.iterfind(q("CancellationFormC")):
         try:
@@ -303,12 +309,7 @@ def _opt_int(el: _xml.Element, path: str) -> int | None:
 
 def read_ab_request(payload: _xml.Element) -> tuple[FileIdentification, str, RefundRequest]:
     """The file, SSIN and refund form of an A/B request (the sandbox's side)."""
-    if payload.find(qc("FileIdentification")) is None:
-        raise ValidationError("mandatory argument missing: FileIdentification")
-    try:
-        file = read_file(payload)
-    except ResponseError as exc:
-        raise ValidationError(str(exc)) from None
+    file = _request_file(payload)
     b1 = payload.find(q("CommonDecisionB1"))
     if b1 is None:
         raise ValidationError("mandatory argument missing: CommonDecisionB1")
@@ -454,12 +455,7 @@ def read_df_request(
     payload: _xml.Element,
 ) -> tuple[FileIdentification, list[tuple[str, Recovery]]]:
     """The file and (SSIN, form) pairs of a D/F request (the sandbox's side)."""
-    if payload.find(qc("FileIdentification")) is None:
-        raise ValidationError("mandatory argument missing: FileIdentification")
-    try:
-        file = read_file(payload)
-    except ResponseError as exc:
-        raise ValidationError(str(exc)) from None
+    file = _request_file(payload)
     forms = []
     for el in payload.iterfind(q("RecoveringFormF")):
         try:
@@ -800,12 +796,7 @@ class ABRequest:
 
 def read_ab_forms(payload: _xml.Element) -> ABRequest:
     """Every form of an A/B request (the sandbox's side); ValidationError when unreadable."""
-    if payload.find(qc("FileIdentification")) is None:
-        raise ValidationError("mandatory argument missing: FileIdentification")
-    try:
-        file = read_file(payload)
-    except ResponseError as exc:
-        raise ValidationError(str(exc)) from None
+    file = _request_file(payload)
     ssins: list[str] = []
     identification = None
     a = payload.find(q("IdentificationA"))
