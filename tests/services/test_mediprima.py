@@ -30,7 +30,6 @@ from ksz_client._exceptions import (
 from ksz_client.audit import AuditLog, Integration
 from ksz_client.audit._guard import belgian_today
 from ksz_client.cli import EXIT_OK, main
-from ksz_client.hooks import Exchange, Outcome
 from ksz_client.sandbox import SANDBOX_CBE_NUMBER, Sandbox
 from ksz_client.sandbox.handlers.mediprima import DECISION_KIND, SIMULATED_NUMBER
 from ksz_client.services.mediprima import (
@@ -51,6 +50,7 @@ from ksz_client.ssin import SsinKind, make
 from ksz_client.types import Money, Period
 
 from .official_helpers import assert_wsdl_agrees
+from .sandbox_world import Traffic
 
 SERVICE = catalogue.get("ManageCarmed")
 NS = SERVICE.namespace
@@ -72,23 +72,6 @@ def sandbox() -> Iterator[Sandbox]:
 @pytest.fixture(scope="module")
 def sandbox_config_path(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sandbox.write_config(tmp_path_factory.mktemp("mediprima") / "ksz.toml")
-
-
-class _Capture:
-    def __init__(self) -> None:
-        self.requests: list[Exchange] = []
-        self.messages: list[bytes] = []
-
-    def before_send(self, exchange: Exchange) -> None:
-        self.requests.append(exchange)
-        self.messages.append(exchange.request)
-
-    def after_receive(self, exchange: Exchange, outcome: Outcome) -> None:
-        if outcome.response is not None:
-            self.messages.append(outcome.response)
-
-    def operations(self) -> list[str]:
-        return [e.operation for e in self.requests]
 
 
 def _fresh(sandbox: Sandbox) -> str:
@@ -358,7 +341,7 @@ def test_unknown_and_replaced_persons(client: KszClient, sandbox: Sandbox) -> No
 @pytest.mark.e2e
 def test_finality_is_checked_before_sending_and_by_the_sandbox(
         sandbox_config: KszConfig, sandbox: Sandbox) -> None:
-    capture = _Capture()
+    capture = Traffic()
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
         ssin = _fresh(sandbox)
@@ -409,7 +392,7 @@ def test_finality_is_checked_before_sending_and_by_the_sandbox(
 ])
 def test_bad_input_raises_before_sending(sandbox_config: KszConfig, sandbox: Sandbox,
                                          call, message: str) -> None:  # type: ignore[no-untyped-def]
-    capture = _Capture()
+    capture = Traffic()
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
         ssin = str(sandbox.population.ssin_of(BASE))
@@ -424,7 +407,7 @@ def test_bad_input_raises_before_sending(sandbox_config: KszConfig, sandbox: San
 @pytest.mark.e2e
 def test_a_lost_answer_is_in_doubt_never_resent_and_reconciled(
         sandbox_config: KszConfig, sandbox: Sandbox, tmp_path: Path) -> None:
-    capture = _Capture()
+    capture = Traffic()
     with AuditLog.sqlite(tmp_path / "audit.sqlite3") as log, \
             KszClient(sandbox_config, observers=[log.observer(sandbox_config), capture]) as plain:
         client = plain.acting_for(user="sw", legal_context="PCSA:SOCIAL_INQUIRY")
@@ -494,7 +477,7 @@ def test_reconcile_says_not_applied_when_the_state_does_not_show_it(
 
 @pytest.fixture
 def payloads(sandbox_config: KszConfig, sandbox: Sandbox) -> Iterator[list[_xml.Element]]:
-    capture = _Capture()
+    capture = Traffic()
     with KszClient(sandbox_config, observers=[capture]) as plain:
         client = plain.acting_for(user="u", legal_context="PCSA:SOCIAL_INQUIRY")
         ssin = _person(sandbox, client)
