@@ -120,6 +120,22 @@ def _refused(code: str, text: str) -> tuple[Evaluation, tuple[FormError, ...]]:
     return Evaluation.REFUSED, (FormError(code, (text,)),)
 
 
+def _on_kept_refund(state: SandboxState, attest_id: str,
+                    future: str | None) -> tuple[Evaluation, tuple[FormError, ...]]:
+    """A D/F form: refused when `future` says which of its dates lies in the future, or
+    when no B1 is kept on its attest (the POD MI refunds nothing there); else accepted."""
+    if future is not None:
+        return _refused(BAD_DATES, future)
+    if not state.records(AB_KIND, key=attest_id):
+        return _refused(NO_REFUND, "the POD MI refunds nothing on this attest")
+    return Evaluation.ACCEPTED, ()
+
+
+def _next_reference(state: SandboxState) -> str:
+    """ReferenceSPP_POD: the POD MI's 10-digit reference of an evaluated form."""
+    return f"{state.next_sequence('wet65-reference'):010d}"
+
+
 def _person(ctx: HandlerContext, ssin: str) -> SsdnAnswer | None:
     population = ctx.population
     index = population.index_of(ssin)
@@ -164,7 +180,7 @@ def send_decision_ab(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
         evaluation, errors = Evaluation.ACCEPTED, _NONE
         if form_a.entry_date > today:
             evaluation, errors = _refused(BAD_DATES, "a date of the form lies in the future")
-        reference = f"{state.next_sequence('wet65-reference'):010d}"
+        reference = _next_reference(state)
         if evaluation is Evaluation.ACCEPTED:
             state.add_record(A_KIND, _decision_data(
                 "A", form_a.attest_id, reference, form_a.entry_date, form_a.entry_date,
@@ -179,7 +195,7 @@ def send_decision_ab(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
         evaluation, errors = Evaluation.ACCEPTED, _NONE
         if decision.entry_date > today or decision.decision_date > today:
             evaluation, errors = _refused(BAD_DATES, "a date of the form lies in the future")
-        reference = f"{state.next_sequence('wet65-reference'):010d}"
+        reference = _next_reference(state)
         number = decision.ssin or ssin
         if evaluation is Evaluation.ACCEPTED:
             state.add_record(B2_KIND, _decision_data(
@@ -226,7 +242,7 @@ def _evaluate_b1(ctx: HandlerContext, reply: _xml.Element, file_id: str, ssin: s
         evaluation = Evaluation.PARTIALLY_ACCEPTED
     else:
         evaluation = Evaluation.ACCEPTED
-    reference = f"{state.next_sequence('wet65-reference'):010d}"
+    reference = _next_reference(state)
     granted = evaluation is not Evaluation.REFUSED
     maximum = form.decision_date + _dt.timedelta(days=form.duration.total_days - 1)
     if granted:
@@ -281,14 +297,10 @@ def send_decision_df(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
     for care in asked.care:
         _evaluate_d2(ctx, reply, file.file_id, care, today)
     for ssin, form in forms:
-        errors: tuple[FormError, ...] = ()
-        if form.reference_date > today:
-            evaluation, errors = _refused(BAD_DATES, "the reference date lies in the future")
-        elif not state.records(AB_KIND, key=form.attest_id):
-            evaluation, errors = _refused(NO_REFUND, "the POD MI refunds nothing on this attest")
-        else:
-            evaluation = Evaluation.ACCEPTED
-        reference = f"{state.next_sequence('wet65-reference'):010d}"
+        evaluation, errors = _on_kept_refund(
+            state, form.attest_id,
+            "the reference date lies in the future" if form.reference_date > today else None)
+        reference = _next_reference(state)
         total: Money | None = None
         if evaluation is Evaluation.ACCEPTED:
             state.add_record(F_KIND, _decision_data(
@@ -340,7 +352,7 @@ def send_decision_c(ctx: HandlerContext, request: _xml.Element) -> SsdnAnswer:
             evaluation, errors = _refused(ALREADY_ENDED, "the right of this attest has ended")
         else:
             evaluation = Evaluation.ACCEPTED
-        reference = f"{state.next_sequence('wet65-reference'):010d}"
+        reference = _next_reference(state)
         if evaluation is Evaluation.ACCEPTED:
             state.add_record(C_KIND, _decision_data(
                 "C", form.attest_id, reference, form.entry_date, form.decision_date,
@@ -367,14 +379,10 @@ def _evaluate_d1(ctx: HandlerContext, reply: _xml.Element, file_id: str, ssin: s
                  form: MonthlyRefund, *, today: _dt.date) -> None:
     state = ctx.state
     assert state is not None
-    errors: tuple[FormError, ...] = ()
-    if form.month > Month.parse(today):
-        evaluation, errors = _refused(BAD_DATES, "the reference month lies in the future")
-    elif not state.records(AB_KIND, key=form.attest_id):
-        evaluation, errors = _refused(NO_REFUND, "the POD MI refunds nothing on this attest")
-    else:
-        evaluation = Evaluation.ACCEPTED
-    reference = f"{state.next_sequence('wet65-reference'):010d}"
+    evaluation, errors = _on_kept_refund(
+        state, form.attest_id,
+        "the reference month lies in the future" if form.month > Month.parse(today) else None)
+    reference = _next_reference(state)
     accepted = evaluation is Evaluation.ACCEPTED
     first = _dt.date(form.month.year, form.month.month, 1)
     if accepted:
@@ -409,14 +417,10 @@ def _evaluate_d2(ctx: HandlerContext, reply: _xml.Element, file_id: str, form: C
     state = ctx.state
     assert state is not None
     ssin = form.ssin or ""
-    errors: tuple[FormError, ...] = ()
-    if form.entry_date > today:
-        evaluation, errors = _refused(BAD_DATES, "the entry date lies in the future")
-    elif not state.records(AB_KIND, key=form.attest_id):
-        evaluation, errors = _refused(NO_REFUND, "the POD MI refunds nothing on this attest")
-    else:
-        evaluation = Evaluation.ACCEPTED
-    reference = f"{state.next_sequence('wet65-reference'):010d}"
+    evaluation, errors = _on_kept_refund(
+        state, form.attest_id,
+        "the entry date lies in the future" if form.entry_date > today else None)
+    reference = _next_reference(state)
     accepted = evaluation is Evaluation.ACCEPTED
     if accepted:
         state.add_record(D2_KIND, _decision_data(
